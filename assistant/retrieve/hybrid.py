@@ -1,0 +1,139 @@
+"""Hybrid retrieval: jieba-BM25 and dense candidates, fused, filtered by metadata, cited by clause id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from ..documents.model import Chunk
+from ..index.open import Index
+from ..index.tokenize import tokenize
+from .filters import Filters
+from .fusion import rrf, weighted
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float
+    chunk: Chunk
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+
+    def to_dict(self, as_of: date | None = None) -> dict:
+        c, m = self.chunk, self.chunk.meta
+        return {
+            "rank": self.rank,
+            "clause_id": c.chunk_id,
+            "file": c.file,
+            "title": c.title,
+            "doc_number": c.doc_number,
+            "article": c.article,
+            "path": " / ".join(c.path),
+            "text": c.text,
+            "score": round(self.score, 6),
+            "lead": c.lead or None,
+            "doc_id": c.doc_id,
+            "issuer": m.issuer,
+            "level": m.level,
+            "region": m.region,
+            "kind": m.kind,
+            "effective": m.effective or m.published,
+            "expires": m.expires,
+            "repealed": m.repealed,
+            "status": m.status(as_of),
+            "sample": m.sample,
+            "bm25_rank": self.bm25_rank,
+            "dense_rank": self.dense_rank,
+        }
+
+
+class HybridRetriever:
+    """Search an index; the same object serves many queries (BM25 is built once per snapshot).
+
+    >>> r = HybridRetriever(Index.open("indexes/default", create=False))   # doctest: +SKIP
+    >>> r.search("招商引资中能不能给企业返还税收", k=3)[0].chunk.article    # doctest: +SKIP
+    '第十条'
+    """
+
+    def __init__(self, index: Index, mode: str = "hybrid", fusion: str = "weighted", dense_weight: float = 0.5,
+                 candidates: int = 100) -> None:
+        if mode not in ("hybrid", "bm25", "dense"):
+            raise ValueError(f"mode must be hybrid, bm25 or dense. Currently, the mode is {mode!r}")
+        self.index = index
+        self.mode = mode
+        self.fusion = fusion
+        self.dense_weight = dense_weight
+        self.candidates = candidates
+        self._snapshot: str | None = None
+        self._load()
+
+    def _load(self) -> None:
+        import bm25s
+
+        store = self.index.store
+        self._snapshot = store.snapshot()
+        self.chunks, tokens = store.all_chunks()
+        self.by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self.bm25 = None
+        if self.chunks and any(tokens):
+            self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
+            self.bm25.index([t or ["∅"] for t in tokens], show_progress=False)
+
+    def refresh(self) -> None:
+        """Reload when the index changed since this retriever was built."""
+        if self.index.store.snapshot() != self._snapshot:
+            self._load()
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        if k <= 0:
+            raise ValueError(f"k must be greater than 0. Currently, k is {k}")
+        query = (query or "").strip()
+        if not query or not self.chunks:
+            return []
+        filters = filters or Filters()
+        mask = None
+        allowed_docs = None
+        if filters.active:
+            mask = np.array([filters.allows(c.meta) for c in self.chunks])
+            allowed_docs = sorted({c.doc_id for c, ok in zip(self.chunks, mask) if ok})
+            if not allowed_docs:
+                return []
+        n = max(self.candidates, k)
+        lexical = self._bm25(query, n, mask) if self.mode in ("hybrid", "bm25") else {}
+        dense = self._dense(query, n, allowed_docs) if self.mode in ("hybrid", "dense") else {}
+        if self.mode == "bm25":
+            fused = lexical
+        elif self.mode == "dense":
+            fused = dense
+        elif self.fusion == "rrf":
+            fused = rrf(lexical, dense)
+        else:
+            fused = weighted(lexical, dense, weights=(1 - self.dense_weight, self.dense_weight))
+        b_rank = {cid: r for r, cid in enumerate(sorted(lexical, key=lambda x: -lexical[x]), 1)}
+        d_rank = {cid: r for r, cid in enumerate(sorted(dense, key=lambda x: -dense[x]), 1)}
+        order = sorted(fused, key=lambda cid: (-fused[cid], self.by_id[cid]))[:k]
+        return [
+            Hit(rank=i, score=float(fused[cid]), chunk=self.chunks[self.by_id[cid]], bm25_rank=b_rank.get(cid), dense_rank=d_rank.get(cid))
+            for i, cid in enumerate(order, 1)
+        ]
+
+    def _bm25(self, query: str, n: int, mask) -> dict[str, float]:
+        if self.bm25 is None:
+            return {}
+        tokens = tokenize(query)
+        if not tokens:
+            return {}
+        scores = np.asarray(self.bm25.get_scores(tokens), dtype=np.float64)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores, kind="stable")[:n]
+        return {self.chunks[i].chunk_id: float(scores[i]) for i in top if scores[i] > 0}
+
+    def _dense(self, query: str, n: int, allowed_docs) -> dict[str, float]:
+        vector = self.index.embedder.embed_queries([query])[0]
+        hits = self.index.vectors.query(vector, n, allowed_docs)
+        # trust only ids present in the clause store (a crashed ingest may leave stale vectors)
+        return {cid: score for cid, score in hits if cid in self.by_id}
