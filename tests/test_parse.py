@@ -39,9 +39,9 @@ LAW = """# 公平竞争审查条例
 
 
 def test_numbers_round_trip():
-    for n in (1, 10, 11, 20, 21, 99, 100, 101, 110, 115, 999):
+    for n in (1, 10, 11, 20, 21, 99, 100, 101, 110, 115, 999, 1000, 1001, 1010, 1015, 1058, 1100, 1227, 1260):
         assert cn_to_int(int_to_cn(n)) == n
-    assert int_to_cn(105) == "一百零五" and int_to_cn(110) == "一百一十"
+    assert int_to_cn(105) == "一百零五" and int_to_cn(110) == "一百一十" and int_to_cn(1058) == "一千零五十八"
 
 
 def test_articles_keep_chapter_path_and_ids():

@@ -77,7 +77,11 @@ class Chunk:
     meta: DocMeta = field(default_factory=lambda: DocMeta(title=""))
 
     def passage(self) -> str:
-        """Text given to the embedder and BM25: title, chapter path, article label, lead-in, text."""
+        """Text given to the embedder: title, chapter path and article label, then lead-in and text
+        (the label is not repeated when the text starts with it)."""
         head = " ".join(p for p in (self.title, *self.path, self.article) if p)
-        body = (self.lead + "\n" if self.lead else "") + self.text
+        text = self.text
+        if self.article and text.startswith(self.article):
+            text = text[len(self.article) :].lstrip()
+        body = (self.lead + "\n" if self.lead else "") + text
         return f"{head}\n{body}"

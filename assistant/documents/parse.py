@@ -46,18 +46,26 @@ def cn_to_int(text: str) -> int:
 
 
 def int_to_cn(n: int) -> str:
-    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五 (legal numbering style)."""
+    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五, 1058 → 一千零五十八 (legal numbering style)."""
     if n < 10:
         return _CN_OUT[n]
     if n < 20:
         return "十" + (_CN_OUT[n % 10] if n % 10 else "")
     if n < 100:
         return _CN_OUT[n // 10] + "十" + (_CN_OUT[n % 10] if n % 10 else "")
-    if n < 1000:
-        rest = n % 100
-        tail = "" if rest == 0 else ("零" + _CN_OUT[rest] if rest < 10 else (int_to_cn(rest) if rest >= 20 else "一" + int_to_cn(rest)))
-        return _CN_OUT[n // 100] + "百" + tail
-    return str(n)
+    if n >= 10000:
+        return str(n)
+    head, unit, rest = (n // 1000, "千", n % 1000) if n >= 1000 else (n // 100, "百", n % 100)
+    size = 100 if unit == "千" else 10
+    if rest == 0:
+        tail = ""
+    elif rest < size:
+        tail = "零" + (int_to_cn(rest) if rest >= 10 else _CN_OUT[rest])
+        if 10 <= rest < 20:
+            tail = "零一" + int_to_cn(rest)
+    else:
+        tail = int_to_cn(rest) if rest >= 20 or unit == "千" else "一" + int_to_cn(rest)
+    return _CN_OUT[head] + unit + tail
 
 
 def plain(line: str) -> str:

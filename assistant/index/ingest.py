@@ -110,7 +110,7 @@ def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_pr
             bar.update(1)
             continue
         try:
-            n = _write(index, doc, str(src.root))
+            n = write_document(index, doc, str(src.root))
         except AssistantError as exc:
             report.results.append(FileResult(src.rel, "failed", str(exc)))
             bar.update(1)
@@ -136,7 +136,8 @@ def _still_exists(row: dict | None) -> bool:
     return bool(row) and (Path(row["root"]) / row["file"]).exists()
 
 
-def _write(index: Index, doc, root: str) -> int:
+def write_document(index: Index, doc, root: str) -> int:
+    """Index one document (vectors first, then the atomic SQLite swap, then stale vectors out)."""
     tree = clauses(doc)
     pieces = chunk(doc)
     if not pieces:

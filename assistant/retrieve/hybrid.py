@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +11,7 @@ import numpy as np
 from ..documents.model import Chunk
 from ..index.open import Index
 from ..index.tokenize import tokenize
+from .expand import expansions
 from .filters import Filters
 from .fusion import rrf, weighted
 
@@ -58,8 +60,8 @@ class HybridRetriever:
     '第十条'
     """
 
-    def __init__(self, index: Index, mode: str = "hybrid", fusion: str = "weighted", dense_weight: float = 0.5,
-                 candidates: int = 100) -> None:
+    def __init__(self, index: Index, mode: str = "hybrid", fusion: str = "weighted", dense_weight: float = 0.4,
+                 candidates: int = 100, memory_weight: float = 1.0, expand: bool = True, doc_weight: float = 0.0) -> None:
         if mode not in ("hybrid", "bm25", "dense"):
             raise ValueError(f"mode must be hybrid, bm25 or dense. Currently, the mode is {mode!r}")
         self.index = index
@@ -67,6 +69,9 @@ class HybridRetriever:
         self.fusion = fusion
         self.dense_weight = dense_weight
         self.candidates = candidates
+        self.memory_weight = memory_weight
+        self.expand = expand
+        self.doc_weight = doc_weight
         self._snapshot: str | None = None
         self._load()
 
@@ -77,6 +82,9 @@ class HybridRetriever:
         self._snapshot = store.snapshot()
         self.chunks, tokens = store.all_chunks()
         self.by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self.by_prefix: dict[str, list[int]] = {}
+        for i, c in enumerate(self.chunks):  # article id → its chunks (an article may be split into 款/项)
+            self.by_prefix.setdefault(_article_id(c.chunk_id), []).append(i)
         self.bm25 = None
         if self.chunks and any(tokens):
             self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
@@ -87,7 +95,9 @@ class HybridRetriever:
         if self.index.store.snapshot() != self._snapshot:
             self._load()
 
-    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, memory=None,
+               exclude_question: str | None = None) -> list[Hit]:
+        """Best-first hits. `memory` (a QuestionMemory) adds the clauses of similar known questions."""
         if k <= 0:
             raise ValueError(f"k must be greater than 0. Currently, k is {k}")
         query = (query or "").strip()
@@ -102,8 +112,11 @@ class HybridRetriever:
             if not allowed_docs:
                 return []
         n = max(self.candidates, k)
-        lexical = self._bm25(query, n, mask) if self.mode in ("hybrid", "bm25") else {}
-        dense = self._dense(query, n, allowed_docs) if self.mode in ("hybrid", "dense") else {}
+        extra = expansions(query) if self.expand else []
+        expanded = f"{query}（{'、'.join(extra)}）" if extra else query
+        qvec = self.index.embedder.embed_queries([expanded])[0] if self.mode != "bm25" or memory is not None else None
+        lexical = self._bm25(expanded, n, mask) if self.mode in ("hybrid", "bm25") else {}
+        dense = self._dense(qvec, n, allowed_docs) if self.mode in ("hybrid", "dense") else {}
         if self.mode == "bm25":
             fused = lexical
         elif self.mode == "dense":
@@ -112,6 +125,12 @@ class HybridRetriever:
             fused = rrf(lexical, dense)
         else:
             fused = weighted(lexical, dense, weights=(1 - self.dense_weight, self.dense_weight))
+        if memory is not None:
+            known = self._known(memory.lookup(query, exclude_question=exclude_question, vector=qvec), mask)
+            base = weighted(fused, weights=(1.0,))  # min-max to [0, 1]; memory evidence is already in [0, 1]
+            fused = {cid: base.get(cid, 0.0) + self.memory_weight * min(known.get(cid, 0.0), 1.0) for cid in base.keys() | known.keys()}
+        if self.doc_weight and fused and self.mode == "hybrid":
+            fused = self._doc_prior(fused)
         b_rank = {cid: r for r, cid in enumerate(sorted(lexical, key=lambda x: -lexical[x]), 1)}
         d_rank = {cid: r for r, cid in enumerate(sorted(dense, key=lambda x: -dense[x]), 1)}
         order = sorted(fused, key=lambda cid: (-fused[cid], self.by_id[cid]))[:k]
@@ -132,8 +151,34 @@ class HybridRetriever:
         top = np.argsort(-scores, kind="stable")[:n]
         return {self.chunks[i].chunk_id: float(scores[i]) for i in top if scores[i] > 0}
 
-    def _dense(self, query: str, n: int, allowed_docs) -> dict[str, float]:
-        vector = self.index.embedder.embed_queries([query])[0]
+    def _doc_prior(self, fused: dict[str, float]) -> dict[str, float]:
+        """Clauses of documents that hold several strong candidates get a lift (relevant law / policy)."""
+        base = weighted(fused, weights=(1.0,))
+        per_doc: dict[str, list[float]] = {}
+        for cid, score in base.items():
+            per_doc.setdefault(self.chunks[self.by_id[cid]].doc_id, []).append(score)
+        doc_score = {d: sum(sorted(v, reverse=True)[:3]) for d, v in per_doc.items()}
+        top = max(doc_score.values()) or 1.0
+        return {cid: score + self.doc_weight * doc_score[self.chunks[self.by_id[cid]].doc_id] / top for cid, score in base.items()}
+
+    def _known(self, scores: dict[str, float], mask) -> dict[str, float]:
+        """Spread a known question's clause ids over the indexed chunks of those clauses."""
+        out: dict[str, float] = {}
+        for cid, score in scores.items():
+            for i in self.by_prefix.get(cid, ()):
+                if mask is None or mask[i]:
+                    out[self.chunks[i].chunk_id] = max(out.get(self.chunks[i].chunk_id, 0.0), score)
+        return out
+
+    def _dense(self, vector, n: int, allowed_docs) -> dict[str, float]:
         hits = self.index.vectors.query(vector, n, allowed_docs)
         # trust only ids present in the clause store (a crashed ingest may leave stale vectors)
         return {cid: score for cid, score in hits if cid in self.by_id}
+
+
+_ARTICLE = re.compile(r"^(.*?#第[^第条]+条(?:之[一二三四五六七八九十]+)?)")
+
+
+def _article_id(chunk_id: str) -> str:
+    m = _ARTICLE.match(chunk_id)
+    return m.group(1) if m else chunk_id.split("@", 1)[0]

