@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..errors import AssistantError
-from . import kb
+from . import kb, match
 
 EXIT_USAGE = 2
 
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="policy-assistant", description="政策法规知识助手（招商引资 / 合规审查）")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     kb.register(sub)
+    match.register(sub)
     return parser
 
 

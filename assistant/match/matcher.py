@@ -1,0 +1,186 @@
+"""Evaluate every rule condition by condition: met / not_met / unknown, amounts, stacking, validity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..documents.model import DocMeta
+from .profile import LABELS, ProjectProfile
+from .rules import Benefit, Condition, Rule, RuleFile
+
+EXTRA_LABELS = {"phd_count": "引进博士人数", "master_count": "引进硕士人数","investment_intensity_wan_per_mu": "亩均投资强度（万元/亩）", "tax_per_mu_wan": "亩均税收（万元/亩）",
+                "is_foreign": "是否外商投资", "text": "行业与项目描述", "qualifications": "资质与认定"}
+OPS_CN = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+
+
+@dataclass(frozen=True)
+class CondResult:
+    label: str
+    status: str  # met / not_met / unknown
+    reason: str
+    ask: str = ""
+
+    def to_dict(self) -> dict:
+        d = {"label": self.label, "status": self.status, "reason": self.reason}
+        if self.ask:
+            d["ask"] = self.ask
+        return d
+
+
+@dataclass
+class Match:
+    rule: Rule
+    policy: RuleFile
+    status: str
+    conditions: list[CondResult]
+    amount_wan: float | None = None
+    amount_range_wan: tuple[float, float] | None = None
+    benefit_text: str = ""
+    notes: list[str] = field(default_factory=list)
+    counted: bool = True
+
+
+def label_of(name: str) -> str:
+    return EXTRA_LABELS.get(name) or LABELS.get(name, name)
+
+
+def fmt(v: float) -> str:
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def check(cond: Condition, profile: ProjectProfile) -> CondResult:
+    label = cond.label or label_of(cond.field)
+    if cond.field == "text":
+        text = profile.text()
+        if not text:
+            return CondResult(label, "unknown", "未填写行业或项目描述", cond.ask or "请说明项目所属行业和主要产品")
+        if cond.none_of:
+            bad = [w for w in cond.none_of if w in text]
+            if bad:
+                return CondResult(label, "not_met", f"属于排除范围（{'、'.join(bad)}）")
+            if not cond.any_of:
+                return CondResult(label, "met", "不属于排除范围")
+        if cond.any_of:
+            hit = [w for w in cond.any_of if w in text]
+            if hit:
+                return CondResult(label, "met", f"项目信息含“{'、'.join(hit[:3])}”")
+            return CondResult(label, "not_met", f"项目信息中未见{('、'.join(cond.any_of[:4]))}等相关内容")
+        return CondResult(label, "met", "")
+    if cond.field == "qualifications" or cond.has:
+        want = cond.has or ""
+        if any(want in q or q in want for q in profile.qualifications):
+            return CondResult(label, "met", f"已具备“{want}”")
+        if not profile.qualifications:
+            return CondResult(label, "unknown", f"未说明是否具备“{want}”", cond.ask or f"是否已获得/将获得“{want}”？")
+        return CondResult(label, "not_met", f"所列资质中没有“{want}”")
+    value = profile.value(cond.field)
+    if value is None:
+        ask = cond.ask or f"请提供{label_of(cond.field)}"
+        return CondResult(label, "unknown", f"缺少{label_of(cond.field)}", ask)
+    if cond.one_of:
+        ok = value in cond.one_of
+        return CondResult(label, "met" if ok else "not_met", f"{label_of(cond.field)}为“{value}”" + ("" if ok else f"，要求{'/'.join(cond.one_of)}"))
+    if cond.field == "is_foreign":
+        ok = bool(value) == bool(cond.value)
+        return CondResult(label, "met" if ok else "not_met", "外商投资项目" if value else "内资项目")
+    ok = {">=": value >= cond.value, ">": value > cond.value, "<=": value <= cond.value, "<": value < cond.value,
+          "==": value == cond.value}[cond.op]
+    return CondResult(label, "met" if ok else "not_met",
+                      f"{label_of(cond.field)} {fmt(value)} {'满足' if ok else '不满足'} {OPS_CN[cond.op]} {fmt(cond.value)}（原文“{cond.quote}”）")
+
+
+def compute(benefit: Benefit, profile: ProjectProfile) -> tuple[float | None, tuple[float, float] | None, str]:
+    """(amount in 万元 or None, range when the rate is a span, explanation)."""
+    b = benefit
+    cap = f"，封顶 {fmt(b.cap_wan)} 万元" if b.cap_wan is not None else ""
+    years = f"，共 {fmt(b.years)} 年" if b.years != 1 else ""
+
+    def capped(x: float) -> float:
+        return min(x, b.cap_wan) if b.cap_wan is not None else x
+
+    if b.kind == "in_kind":
+        return None, None, b.text or "非资金类支持"
+    if b.kind == "fixed":
+        return b.amount_wan * b.years, None, f"固定金额 {fmt(b.amount_wan)} 万元{years}"
+    if b.kind == "tiers":
+        by = b.tier_by or b.base
+        key = profile.value(by)
+        if key is None:
+            return None, None, f"需提供{label_of(by)}才能确定档位"
+        for t in b.tiers:
+            above = t.min is None or (key >= t.min if t.min_inclusive else key > t.min)
+            below = t.max is None or (key <= t.max if t.max_inclusive else key < t.max)
+            if above and below:
+                lo = f"{fmt(t.min)}{'（含）' if t.min_inclusive else ''}" if t.min is not None else "0"
+                if t.max is None:
+                    span = f"{lo}以上"
+                else:
+                    span = f"{lo}至{fmt(t.max)}{'（含）' if t.max_inclusive else '（不含）'}"
+                tier = f"{label_of(by)} {fmt(key)} 属于“{span}”档"
+                if t.amount_wan is not None:
+                    return t.amount_wan * b.years, None, f"{tier}，{fmt(t.amount_wan)} 万元{years}"
+                base = profile.value(b.base) if b.base else None
+                if base is None:
+                    return None, None, f"{tier}，需提供{label_of(b.base)}才能计算"
+                amount = capped(base * t.rate / 100) * b.years
+                return amount, None, f"{tier}：{label_of(b.base)} {fmt(base)} 万元 × {fmt(t.rate)}%{cap}{years}"
+        return 0.0, None, f"{label_of(by)} {fmt(key)} 不在任何奖励档位内"
+    base = profile.value(b.base) if b.base else None
+    if base is None:
+        return None, None, f"需提供{label_of(b.base)}才能计算"
+    if b.kind == "ratio":
+        lo, hi = (capped(base * r / 100) * b.years for r in b.rate)
+        rate = f"{fmt(b.rate[0])}%" if b.rate[0] == b.rate[1] else f"{fmt(b.rate[0])}%—{fmt(b.rate[1])}%"
+        how = f"{label_of(b.base)} {fmt(base)} 万元 × {rate}{cap}{years}"
+        return (lo, None, how) if lo == hi else (None, (lo, hi), how + "，具体比例由主管部门确定")
+    if b.kind == "per_unit":
+        amount = capped(base * b.unit_amount_wan * b.periods) * b.years
+        per = f" × {fmt(b.periods)} 期" if b.periods != 1 else ""
+        return amount, None, f"{fmt(base)} × {fmt(b.unit_amount_wan)} 万元{per}{cap}{years}"
+    return None, None, ""
+
+
+def evaluate(rule: Rule, policy: RuleFile, profile: ProjectProfile, meta: DocMeta | None, as_of: date) -> Match:
+    results = [check(c, profile) for c in rule.conditions]
+    if meta is not None:
+        status = meta.status(as_of)
+        if status != "in_force":
+            why = {"expired": f"政策已于 {meta.expires} 到期", "repealed": f"政策已于 {meta.repealed} 废止",
+                   "not_yet_effective": f"政策自 {meta.effective or meta.published} 起施行"}[status]
+            results.insert(0, CondResult("政策有效期", "not_met", f"{why}（按 {as_of.isoformat()} 判断）"))
+        else:
+            window = f"{meta.effective or meta.published or '？'} 至 {meta.expires or '无固定期限'}"
+            results.insert(0, CondResult("政策有效期", "met", f"{as_of.isoformat()} 在有效期内（{window}）"))
+    if any(r.status == "not_met" for r in results):
+        state = "ineligible"
+    elif any(r.status == "unknown" for r in results):
+        state = "unknown"
+    else:
+        state = "eligible"
+    amount, span, how = compute(rule.benefit, profile)
+    m = Match(rule, policy, state, results, amount, span, how)
+    if rule.priority_links:
+        if profile.chain_role in rule.priority_links:
+            m.notes.append(f"本项目为{profile.chain_role}项目，属于该政策优先支持的产业链环节")
+        elif profile.chain_role is None:
+            m.notes.append(f"政策优先支持{'/'.join(rule.priority_links)}项目；请说明本项目在产业链中的作用")
+    if rule.benefit.schedule:
+        m.notes.append("兑现方式：" + rule.benefit.schedule)
+    return m
+
+
+def apply_stacking(matches: list[Match]) -> None:
+    """就高不重复: within a group only the eligible rule with the highest amount counts."""
+    groups: dict[str, list[Match]] = {}
+    for m in matches:
+        if m.status == "eligible" and m.rule.group:
+            groups.setdefault(m.rule.group, []).append(m)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        best = max(members, key=lambda m: (m.amount_wan if m.amount_wan is not None else (m.amount_range_wan or (0, 0))[1]))
+        for m in members:
+            if m is not best:
+                m.counted = False
+                m.notes.append(f"与“{best.rule.title}”同属一组，按{m.policy.stacking}原则不重复计算")

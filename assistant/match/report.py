@@ -1,0 +1,69 @@
+"""Chinese Markdown report of a match result."""
+
+from __future__ import annotations
+
+from .matcher import fmt
+from .profile import LABELS, ProjectProfile
+
+STATUS = {"met": "✅ 满足", "not_met": "❌ 不满足", "unknown": "❓ 待补充"}
+FLAG_KIND = {"prohibited": "禁止准入", "permit": "许可准入", "red_flag": "公平竞争风险", "foreign_access": "外资准入",
+             "foreign_equal_treatment": "外资待遇", "foreign_encouraged": "鼓励外商投资"}
+
+
+def _amount(e: dict) -> str:
+    if e.get("amount_wan") is not None:
+        return f"{fmt(e['amount_wan'])} 万元"
+    if e.get("amount_range_wan"):
+        lo, hi = e["amount_range_wan"]
+        return f"{fmt(lo)}—{fmt(hi)} 万元"
+    return "待核定"
+
+
+def _conditions(e: dict) -> list[str]:
+    return [f"  - {STATUS[c['status']]} {c['label']}：{c['reason']}" for c in e["conditions"]]
+
+
+def markdown(result: dict, profile: ProjectProfile) -> str:
+    s = result["summary"]
+    lines = [f"# 项目政策匹配报告：{profile.name or '未命名项目'}", ""]
+    lines.append(f"- 落地地区：{profile.region}；判断日期：{s['as_of']}；知识库快照：{s['index_snapshot']}")
+    def show(v):
+        return fmt(v) if isinstance(v, float) else "、".join(v) if isinstance(v, list) else v
+
+    facts = [f"{LABELS[k]} {show(v)}" for k, v in profile.model_dump().items()
+             if v not in (None, [], "") and k not in ("name", "region", "description")]
+    if facts:
+        lines.append("- 项目信息：" + "；".join(facts))
+    lines.append(f"- 结论：可享受 {s['eligible']} 项，不符合 {s['ineligible']} 项，待补充信息 {s['unknown']} 项；"
+                 f"可确定金额合计约 {fmt(s['estimated_total_wan'])} 万元{('（' + s['estimated_total_note'] + '）') if s['estimated_total_note'] else ''}")
+    if s["hard_stop"]:
+        lines.append("- ⛔ **可能触及市场准入负面清单禁止准入事项，须先核实，暂不宜推进。**")
+    lines.append("")
+    flags = result["flags"]
+    if flags:
+        lines += ["## 风险提示与准入审查", ""]
+        for f in flags:
+            where = f"（依据：{f['rule']}；条款 `{f['clause_id']}`）" if f.get("clause_id") else f"（依据：{f['rule']}）"
+            sev = f"【{f['severity']}】" if f.get("severity") else ""
+            lines.append(f"- **{FLAG_KIND.get(f['kind'], f['kind'])}**{sev} {f['issue']}{where}")
+        lines.append("")
+    for key, title in (("eligible", "可享受的政策"), ("unknown", "需补充信息后判断"), ("ineligible", "不符合的政策")):
+        items = result[key]
+        if not items:
+            continue
+        lines += [f"## {title}", ""]
+        for e in items:
+            counted = "" if e.get("counted", True) else "（同组就高，不重复计算）"
+            lines.append(f"### {e['title']}" + ("" if key == "ineligible" else f"：{_amount(e)}{counted}"))
+            lines.append(f"《{e['policy_title']}》{e['article']}（`{e['clause_id']}`）")
+            lines.append(f"- 支持内容：{e['benefit']}")
+            if e.get("calculation"):
+                lines.append(f"- 测算：{e['calculation']}")
+            lines += _conditions(e) if key != "ineligible" else [f"  - {STATUS['not_met']} {c['label']}：{c['reason']}" for c in e["failed"]]
+            for n in e.get("notes", []):
+                lines.append(f"- 说明：{n}")
+            if e.get("missing"):
+                lines.append("- 请补充：" + "；".join(e["missing"]))
+            lines.append("")
+    lines.append("> 本报告由规则逐条计算生成，金额为估算，以主管部门审核为准；条款原文见知识库对应编号。")
+    return "\n".join(lines) + "\n"
