@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..errors import AssistantError
-from . import kb, match
+from . import kb, match, rules
 
 EXIT_USAGE = 2
 
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     kb.register(sub)
     match.register(sub)
+    rules.register(sub)
     return parser
 
 

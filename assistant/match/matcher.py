@@ -11,6 +11,9 @@ from .rules import Benefit, Condition, Rule, RuleFile
 
 EXTRA_LABELS = {"phd_count": "引进博士人数", "master_count": "引进硕士人数","investment_intensity_wan_per_mu": "亩均投资强度（万元/亩）", "tax_per_mu_wan": "亩均税收（万元/亩）",
                 "is_foreign": "是否外商投资", "text": "行业与项目描述", "qualifications": "资质与认定"}
+DERIVED_ASK = {"investment_intensity_wan_per_mu": "请提供固定资产投资（万元）和用地面积（亩），用于计算亩均投资强度",
+               "tax_per_mu_wan": "请提供预计年税收（万元）和用地面积（亩），用于计算亩均税收",
+               "phd_count": "请列出拟引进人才（如“博士”“硕士”）", "master_count": "请列出拟引进人才（如“博士”“硕士”）"}
 OPS_CN = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 
 
@@ -76,7 +79,7 @@ def check(cond: Condition, profile: ProjectProfile) -> CondResult:
         return CondResult(label, "not_met", f"所列资质中没有“{want}”")
     value = profile.value(cond.field)
     if value is None:
-        ask = cond.ask or f"请提供{label_of(cond.field)}"
+        ask = cond.ask or DERIVED_ASK.get(cond.field) or f"请提供{label_of(cond.field)}"
         return CondResult(label, "unknown", f"缺少{label_of(cond.field)}", ask)
     if cond.one_of:
         ok = value in cond.one_of

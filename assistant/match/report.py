@@ -36,6 +36,9 @@ def markdown(result: dict, profile: ProjectProfile) -> str:
         lines.append("- 项目信息：" + "；".join(facts))
     lines.append(f"- 结论：可享受 {s['eligible']} 项，不符合 {s['ineligible']} 项，待补充信息 {s['unknown']} 项；"
                  f"可确定金额合计约 {fmt(s['estimated_total_wan'])} 万元{('（' + s['estimated_total_note'] + '）') if s['estimated_total_note'] else ''}")
+    for p in s.get("inactive_policies", []):
+        when = p.get("expires") or p.get("repealed") or ""
+        lines.append(f"- ⚠ 《{p['title']}》在判断日期已不在有效期内（{when}），其条款均列为不符合；请确认是否有接续政策")
     if s["hard_stop"]:
         lines.append("- ⛔ **可能触及市场准入负面清单禁止准入事项，须先核实，暂不宜推进。**")
     lines.append("")

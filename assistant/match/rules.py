@@ -98,6 +98,7 @@ class Rule:
     priority_links: tuple[str, ...] = ()
     note: str = ""
     line: int | None = None
+    pending: bool = False  # proposed by the extractor, not yet reviewed
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def _rule(raw: dict, display: str) -> Rule:
         id=str(raw["id"]), clause_id=str(raw["clause_id"]), title=str(raw.get("title") or raw["id"]), conditions=conditions,
         benefit=_benefit(raw["benefit"], display, raw["id"]), group=raw.get("group"),
         priority_links=tuple(raw.get("priority_links") or ()), note=str(raw.get("note") or ""), line=line,
+        pending=raw.get("review") == "pending",
     )
 
 
@@ -250,6 +252,8 @@ def validate(rule_file: RuleFile, store) -> list[str]:
     problems = []
     for rule in rule_file.rules:
         where = f"{rule_file.path} 第 {rule.line} 行 规则 {rule.id}" if rule.line else f"{rule_file.path} 规则 {rule.id}"
+        if rule.pending:
+            problems.append(f"{where}：尚未人工审核（review: pending），不能用于匹配")
         if not rule.clause_id.startswith(rule_file.policy + "#"):
             problems.append(f"{where}：条款 {rule.clause_id} 不属于文件 {rule_file.policy}")
         clause = store.clause(rule.clause_id)

@@ -23,7 +23,7 @@ def load_rules(dirs, store) -> list[RuleFile]:
         d = Path(d)
         if not d.exists():
             raise AssistantError(f"规则目录不存在：{d}")
-        for path in sorted(d.glob("*.yaml")) if d.is_dir() else [d]:
+        for path in sorted(p for p in d.glob("*.yaml") if not p.name.endswith(".proposed.yaml")) if d.is_dir() else [d]:
             rf = load_rule_file(path)
             problems.extend(validate(rf, store))
             files.append(rf)
@@ -104,6 +104,13 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
                           "article": clause["article"], "issue": f"“{m.rule.title}”：{rf['issue']}", "rule": rf["citation"],
                           "rule_clause_ids": rf["rules"], "severity": rf["severity"]})
     out["flags"] = flags
+    inactive = []
+    for rf in chosen:
+        if rf.policy in rows:
+            meta = DocMeta(**rows[rf.policy]["meta"])
+            if meta.status(as_of) != "in_force":
+                inactive.append({"policy": rf.policy, "title": meta.title, "status": meta.status(as_of),
+                                 "expires": meta.expires, "repealed": meta.repealed})
     counted = [e["amount_wan"] for e in out["eligible"] if e.get("counted", True) and e["amount_wan"] is not None]
     out["summary"] = {
         "region": profile.region, "as_of": as_of.isoformat(), "policies": [rf.policy for rf in chosen],
@@ -111,6 +118,7 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
         "estimated_total_wan": round(sum(counted), 4),
         "estimated_total_note": "仅合计可确定金额的资金类支持；比例区间、待定金额未计入" if counted else "",
         "hard_stop": any(f["kind"] == "prohibited" for f in flags), "index_snapshot": store.snapshot(),
+        "inactive_policies": inactive,
     }
     return out
 
