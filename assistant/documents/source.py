@@ -35,9 +35,9 @@ def scan(paths: list[Path]) -> Iterator[SourceFile | LoadError]:
             continue
         root = given.resolve()
         for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "rules")  # rules/: incentive rule data
             for name in sorted(filenames):
-                if name.startswith(".") or name in IGNORED_NAMES:
+                if name.startswith(".") or name in IGNORED_NAMES or name.endswith((".yaml", ".yml")):
                     continue
                 full = Path(dirpath) / name
                 rel = full.relative_to(given).as_posix()
@@ -55,8 +55,21 @@ def slug(rel: str) -> str:
     return re.sub(r"[\s#]+", "-", stem)
 
 
-def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float) -> Document:
-    """Read one file; metadata from text, then MANIFEST.tsv, then YAML front matter (strongest)."""
+def load_overrides(path: Path) -> dict[str, dict]:
+    """A metadata overlay for folders we may not edit: {file name: {field: value}} in YAML."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise LoadError(str(path), f"元数据覆盖文件无法读取：{exc}") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise LoadError(str(path), "元数据覆盖文件应为 {文件名: {字段: 值}}")
+    return {str(k): {f: v for f, v in fields.items() if f != "note"} for k, fields in data.items()}
+
+
+def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float, overrides: dict[str, dict] | None = None) -> Document:
+    """Read one file; metadata from text, then MANIFEST.tsv, then an overlay file, then YAML front matter."""
     text = read_text(src.path, src.rel, max_mb=max_mb)
     front, body = meta_mod.split_front_matter(text, src.rel)
     folder = src.path.parent
@@ -67,6 +80,8 @@ def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float) -
             raise LoadError(f"{folder}/MANIFEST.tsv", f"无法读取：{exc}") from exc
     meta = meta_mod.from_text(body, src.rel)
     meta = meta_mod.merge(meta, manifests[folder].get(src.path.name, {}), src.rel)
+    if overrides:
+        meta = meta_mod.merge(meta, overrides.get(src.rel) or overrides.get(src.path.name) or {}, src.rel)
     meta = meta_mod.merge(meta, front, src.rel)
     if "示例" in meta.title and not meta.sample:
         meta = replace(meta, sample=True)

@@ -60,7 +60,9 @@ def reconcile(index: Index, progress: Callable[[int], None] | None = None) -> in
     return len(extra) + len(missing)
 
 
-def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_progress: bool = True) -> IngestReport:
+def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_progress: bool = True,
+           overrides: dict[str, dict] | None = None) -> IngestReport:
+    """`overrides`: metadata overlay by file name (e.g. a repeal the source folder does not record)."""
     report = IngestReport()
     report.repaired = reconcile(index)
     store = index.store
@@ -86,7 +88,7 @@ def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_pr
     for src in sources:
         bar.set_postfix_str(src.rel[-40:], refresh=False)
         try:
-            doc = load_document(src, manifests, max_mb)
+            doc = load_document(src, manifests, max_mb, overrides)
         except SkipFile as exc:
             report.results.append(FileResult(src.rel, "skipped", exc.reason))
             bar.update(1)

@@ -45,6 +45,10 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        if self.get("tokenizer") is None and self.db.execute("SELECT 1 FROM chunks LIMIT 1").fetchone() is None:
+            from .tokenize import VERSION
+
+            self.set("tokenizer", VERSION)  # a new store: its tokens will come from this tokenizer
 
     def close(self) -> None:
         self.db.close()
@@ -153,6 +157,17 @@ class Store:
             self.db.execute("INSERT OR REPLACE INTO kv (k, v) VALUES ('snapshot', ?)", (value,))
             self.db.execute("INSERT OR REPLACE INTO kv (k, v) VALUES ('dirty', '0')")
         return value
+
+
+def retokenize(store: "Store") -> None:
+    """Rebuild every chunk's BM25 tokens with the current tokenizer (after a tokenizer change)."""
+    from .tokenize import VERSION
+
+    chunks, _ = store.all_chunks()
+    tokens = tokens_for(chunks)
+    with store.db:
+        store.db.executemany("UPDATE chunks SET tokens=? WHERE chunk_id=?", [(" ".join(t), c.chunk_id) for c, t in zip(chunks, tokens)])
+        store.db.execute("INSERT OR REPLACE INTO kv (k, v) VALUES ('tokenizer', ?)", (VERSION,))
 
 
 def tokens_for(chunks: Iterable[Chunk]) -> list[list[str]]:

@@ -78,7 +78,12 @@ class HybridRetriever:
     def _load(self) -> None:
         import bm25s
 
+        from ..index.store import retokenize
+        from ..index.tokenize import VERSION
+
         store = self.index.store
+        if store.chunk_ids() and store.get("tokenizer") != VERSION:
+            retokenize(store)  # index built by an older tokenizer
         self._snapshot = store.snapshot()
         self.chunks, tokens = store.all_chunks()
         self.by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
