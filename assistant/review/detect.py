@@ -1,0 +1,152 @@
+"""Deterministic detector: pattern signals from the standards + similarity to published violation cases."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .cases import Case
+from .draft import INJECTION, Draft, DraftClause
+
+ARTICLE_NAMES = {"第八条": "限制市场准入和退出", "第九条": "限制商品要素自由流动", "第十条": "影响生产经营成本", "第十一条": "影响生产经营行为"}
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    category: str
+    severity: str
+    patterns: tuple[re.Pattern, ...]
+    unless: tuple[re.Pattern, ...]
+    context: tuple[str, ...]
+    articles: tuple[str, ...]
+    clause_ids: tuple[str, ...]
+    explanation: str
+    suggestion: str
+
+
+@dataclass
+class Finding:
+    clause_index: int
+    clause_label: str
+    clause_text: str
+    category: str
+    severity: str
+    articles: list[str]
+    explanation: str
+    suggestion: str
+    exception: str | None
+    evidence: list[str] = field(default_factory=list)
+    provisions: list[str] = field(default_factory=list)  # clause ids quoted verbatim in reports
+    similar_cases: list[dict] = field(default_factory=list)
+    standard: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"clause_index": self.clause_index, "clause_label": self.clause_label, "clause_text": self.clause_text,
+                "category": self.category, "severity": self.severity, "articles": self.articles,
+                "explanation": self.explanation, "suggestion": self.suggestion, "exception": self.exception,
+                "evidence": self.evidence, "provisions": self.provisions, "similar_cases": self.similar_cases,
+                "standard": self.standard}
+
+
+@lru_cache(maxsize=1)
+def rulebase() -> dict:
+    return yaml.safe_load(Path(__file__).with_name("standards.yaml").read_text(encoding="utf-8"))
+
+
+def standards() -> list[Standard]:
+    return [
+        Standard(s["id"], s["category"], s["severity"], tuple(re.compile(p) for p in s["patterns"]),
+                 tuple(re.compile(p) for p in s.get("unless") or ()), tuple(s.get("context") or ()), tuple(s["articles"]),
+                 tuple(s["clause_ids"]), s["explanation"], s["suggestion"])
+        for s in rulebase()["standards"]
+    ]
+
+
+class CaseBase:
+    """TF-IDF cosine over character bigrams of published violation clauses."""
+
+    def __init__(self, cases: list[Case]) -> None:
+        self.cases = [c for c in cases if c.text and c.articles]
+        self.vectors = [self._bigrams(c.text) for c in self.cases]
+        df = Counter(b for v in self.vectors for b in v)
+        n = len(self.vectors) or 1
+        self.idf = {b: math.log((n + 1) / (d + 0.5)) for b, d in df.items()}
+        self.norms = [self._norm(v) for v in self.vectors]
+
+    @staticmethod
+    def _bigrams(text: str) -> Counter:
+        text = re.sub(r"[^\u4e00-\u9fff]", "", text)
+        return Counter(text[i : i + 2] for i in range(len(text) - 1))
+
+    def _norm(self, v: Counter) -> float:
+        return math.sqrt(sum((c * self.idf.get(b, 0.0)) ** 2 for b, c in v.items())) or 1.0
+
+    def similar(self, text: str, k: int = 3) -> list[tuple[Case, float]]:
+        q = self._bigrams(text)
+        if not q or not self.cases:
+            return []
+        qn = self._norm(q)
+        scores = []
+        for case, v, n in zip(self.cases, self.vectors, self.norms):
+            dot = sum(c * v[b] * self.idf.get(b, 0.0) ** 2 for b, c in q.items() if b in v)
+            scores.append((dot / (qn * n), case))
+        scores.sort(key=lambda x: -x[0])
+        return [(c, s) for s, c in scores[:k]]
+
+
+class Detector:
+    """`Detector(case_base).review(draft)` → findings per clause; deterministic, no LLM.
+
+    >>> from assistant.review.draft import split
+    >>> Detector().review(split("对在本县注册的企业按其缴纳增值税的50%给予奖励。", "x"))[0].category
+    '影响生产经营成本'
+    """
+
+    def __init__(self, case_base: CaseBase | None = None, case_threshold: float = 0.55) -> None:
+        self.standards = standards()
+        self.case_base = case_base
+        self.case_threshold = case_threshold
+        ex = rulebase()["exceptions"]
+        self.exception_re = re.compile(ex["pattern"])
+        self.exception_note = f"{ex['note']}（{ex['article']}）"
+
+    def review_clause(self, clause: DraftClause) -> list[Finding]:
+        text = INJECTION.sub("", clause.text)  # instructions inside the draft are data, never obeyed
+        exception = self.exception_note if self.exception_re.search(text) else None
+        findings: list[Finding] = []
+        for s in self.standards:
+            hit = next((m for p in s.patterns if (m := p.search(text))), None)
+            if hit is None or any(u.search(text) for u in s.unless):
+                continue
+            if s.context and not any(w in text for w in s.context):
+                continue
+            findings.append(Finding(clause.index, clause.label, clause.text, s.category, s.severity, list(s.articles),
+                                    s.explanation, s.suggestion, exception, [hit.group(0)], list(s.clause_ids), standard=s.id))
+        similar = self.case_base.similar(text) if self.case_base else []
+        cases = [{"id": c.id, "title": c.title, "score": round(sc, 3)} for c, sc in similar if sc >= self.case_threshold * 0.8]
+        for f in findings:
+            f.similar_cases = cases
+        if not findings and similar and similar[0][1] >= self.case_threshold:
+            case, score = similar[0]
+            arts = sorted(case.articles, key=lambda a: list(ARTICLE_NAMES).index(a) if a in ARTICLE_NAMES else 9)
+            findings.append(Finding(
+                clause.index, clause.label, clause.text, ARTICLE_NAMES.get(arts[0], "其他排除限制竞争"), "中",
+                [f"公平竞争审查条例{a}" for a in arts],
+                f"与已公开的违规案例高度相似（相似度 {score:.2f}）：{case.title}", "参照该案例的整改结果修改或删除本条款。",
+                exception, [], [f"fair-competition-review-regulation-2024#{a}" for a in arts], cases, standard="case-similarity"))
+        return findings
+
+    def review(self, draft: Draft, progress=None) -> list[Finding]:
+        out: list[Finding] = []
+        for i, clause in enumerate(draft.clauses, 1):
+            out.extend(self.review_clause(clause))
+            if progress is not None:
+                progress(i, len(draft.clauses))
+        return out
