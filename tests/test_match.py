@@ -259,3 +259,16 @@ def test_extractor_quality_on_real_policies(real_index):
     lingang = report["shanghai-lingang-industry-supporting-policies-2016"]
     assert liuhe["found_by_extractor"] >= 17 and lingang["found_by_extractor"] == 11
     assert liuhe["numbers_right"] == liuhe["numbers_extracted"] and lingang["numbers_right"] == lingang["numbers_extracted"]
+
+
+def test_lingang_two_policies_stack_and_local_brand_red_flag(real_index):
+    r = run(real_index, LINGANG, industry="智能装备制造", description="工业机器人智能工厂", region="临港", total_investment_wan=8000,
+            rd_investment_wan=1500, qualifications=["首次使用临港自主品牌智能制造产品"])
+    ok = by_id(r, "eligible")
+    # the same R&D support in two 临港 policies counts once (就高不就低、从优不重复)
+    assert ok["lg16-im-rd"]["amount_wan"] == 450 and ok["lgim-rd"]["amount_wan"] == 450
+    assert [ok["lg16-im-rd"]["counted"], ok["lgim-rd"]["counted"]].count(True) == 1
+    assert ok["lgim-smart-factory"]["amount_wan"] == 1000  # 30% × 8000 = 2400, capped at 1000
+    flag = next(f for f in r["flags"] if f["kind"] == "red_flag")
+    assert flag["clause_id"].endswith("#前言第七段") and "公平竞争审查条例第九条第四项" in flag["rule"]
+    assert r["summary"]["estimated_total_wan"] == 450

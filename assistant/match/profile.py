@@ -118,7 +118,7 @@ class ProjectProfile(BaseModel):
 
     def text(self) -> str:
         """Free text the industry/keyword conditions look at."""
-        return " ".join(x for x in (self.name, self.industry, self.chain, self.description, *self.qualifications) if x)
+        return " ".join(x for x in (self.name, self.industry, self.chain, self.description) if x)
 
 
 def load_profile(path: str | Path) -> ProjectProfile:
