@@ -20,3 +20,9 @@ def cache_dir() -> Path:
         path = Path(base) / "policy-assistant"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def shared_dir() -> Path:
+    """The read-only reference data beside the repo (../shared), or $POLICY_ASSISTANT_SHARED."""
+    root = os.environ.get("POLICY_ASSISTANT_SHARED")
+    return Path(root) if root else Path(__file__).resolve().parents[2] / "shared"

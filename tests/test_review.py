@@ -71,3 +71,88 @@ def test_draft_keeps_numbering(detector):
     assert "第五条" in labels and "第三条" in labels
     findings = {f.clause_label: f for f in detector.review(draft)}
     assert "第五条" in findings and "第三条" not in findings  # 招拍挂 at not below the minimum price is lawful
+
+
+def test_provision_catalogue_resolves_in_index(real_index):
+    from assistant.review.detect import provision_catalogue, rulebase
+
+    entries = provision_catalogue()
+    assert len(entries) >= 40
+    for e in entries:
+        assert real_index.store.clause(e["clause_id"]) is not None, e["id"]
+    for s in rulebase()["standards"]:
+        for cid in s["clause_ids"]:
+            assert real_index.store.clause(cid) is not None, (s["id"], cid)
+    # every 项 of 条例 第八—十一条 has an entry
+    ids = {e["id"] for e in entries}
+    assert {"条例8.3", "条例9.3", "条例10.1", "条例10.2", "条例10.3", "条例11.1"} <= ids
+
+
+def test_cli_json_contract_stdin_and_verbatim_provisions(real_index, capsys, monkeypatch):
+    import io
+    import json
+
+    from assistant.cli.main import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("对在本县注册的企业按其缴纳税收的50%给予奖励。"))
+    assert main(["review", "-", "--index", str(real_index.root), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["clauses"] == 1 and out["rulebase_version"] and out["index_snapshot"] == real_index.store.snapshot()
+    f = out["findings"][0]
+    assert {"clause_index", "clause_text", "category", "severity", "articles", "explanation", "suggestion", "exception"} <= set(f)
+    for cid, text in out["provisions"].items():
+        assert text == real_index.store.clause(cid)["text"]  # quoted from the index, not paraphrased
+
+
+def test_cli_markdown_and_docx_report(real_index, tmp_path, capsys):
+    import shutil
+    import subprocess
+
+    import docx
+
+    from assistant.cli.main import main
+
+    draft = Path(__file__).resolve().parents[1] / "corpus" / "demo-investment-agreement-draft.md"
+    assert main(["review", str(draft), "--index", str(real_index.root), "--format", "md"]) == 0
+    md = capsys.readouterr().out
+    assert "第五条" in md and "公平竞争审查条例第十条第二项" in md and "未发现问题" in md and "审查人（签字）" in md
+    out = tmp_path / "意见.docx"
+    assert main(["review", str(draft), "--index", str(real_index.root), "--format", "docx", "-o", str(out)]) == 0
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    cells = [c.text for t in docx.Document(str(out)).tables for row in t.rows for c in row.cells]
+    assert "公平竞争审查意见" in text and "审查结论" in text and any("规则库版本" in c for c in cells)
+    assert any("公平竞争审查条例第十条第二项" in c for c in cells)
+    quoted = real_index.store.clause("fair-competition-review-regulation-2024#第十条第二项")["text"]
+    assert quoted in text
+    if shutil.which("libreoffice"):
+        subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+                       check=True, capture_output=True, timeout=180)
+        assert (tmp_path / "意见.pdf").stat().st_size > 10_000
+
+
+def test_bad_drafts(tmp_path, capsys):
+    import io
+    import zipfile
+
+    from assistant.cli.main import main
+
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    assert main(["review", str(tmp_path / "empty.txt"), "--index", str(tmp_path / "none")]) == 1
+    assert "空文件" in capsys.readouterr().err
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("data/readme.txt", "not word")
+    (tmp_path / "fake.docx").write_bytes(buf.getvalue())
+    assert main(["review", str(tmp_path / "fake.docx"), "--index", str(tmp_path / "none")]) == 1
+    assert "不是有效的 .docx" in capsys.readouterr().err
+    assert main(["review", str(tmp_path / "fake.docx"), "--format", "docx"]) == 1
+    assert "-o" in capsys.readouterr().err
+
+
+def test_long_draft_streams_with_progress(detector):
+    body = "\n".join(f"第{i}条 本条为第{i}项一般性规定，申报材料按公布的条件提交。" for i in range(1, 2001))
+    draft = split("关于某事项的管理办法（征求意见稿）\n" + body + "\n第2001条 对在本县注册的企业按其缴纳税收的50%给予奖励。\n", "long")
+    seen = []
+    findings = detector.review(draft, progress=lambda i, n: seen.append((i, n)))
+    assert len(draft.clauses) == 2001 and seen[-1] == (2001, 2001)
+    assert [f.clause_label for f in findings] == ["第2001条", "第2001条"]

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..errors import AssistantError
-from . import kb, match, rules
+from . import kb, match, review, rules
 
 EXIT_USAGE = 2
 
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     kb.register(sub)
     match.register(sub)
     rules.register(sub)
+    review.register(sub)
     return parser
 
 

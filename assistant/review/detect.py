@@ -56,6 +56,17 @@ class Finding:
 
 
 @lru_cache(maxsize=1)
+def provision_catalogue() -> list[dict]:
+    """One entry per 条/项 reviewed, with index clause ids resolved."""
+    data = yaml.safe_load(Path(__file__).with_name("provisions.yaml").read_text(encoding="utf-8"))
+    out = []
+    for e in data["provisions"]:
+        doc, _, rest = e["clause_id"].partition("#")
+        out.append({**e, "clause_id": f"{data.get(doc, doc)}#{rest}"})
+    return out
+
+
+@lru_cache(maxsize=1)
 def rulebase() -> dict:
     return yaml.safe_load(Path(__file__).with_name("standards.yaml").read_text(encoding="utf-8"))
 
@@ -70,15 +81,20 @@ def standards() -> list[Standard]:
 
 
 class CaseBase:
-    """TF-IDF cosine over character bigrams of published violation clauses."""
+    """TF-IDF cosine over character bigrams of published violation clauses (inverted index, fast)."""
 
     def __init__(self, cases: list[Case]) -> None:
         self.cases = [c for c in cases if c.text and c.articles]
-        self.vectors = [self._bigrams(c.text) for c in self.cases]
-        df = Counter(b for v in self.vectors for b in v)
-        n = len(self.vectors) or 1
+        vectors = [self._bigrams(c.text) for c in self.cases]
+        df = Counter(b for v in vectors for b in v)
+        n = len(vectors) or 1
         self.idf = {b: math.log((n + 1) / (d + 0.5)) for b, d in df.items()}
-        self.norms = [self._norm(v) for v in self.vectors]
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        self.norms = []
+        for i, v in enumerate(vectors):
+            for b, c in v.items():
+                self.postings.setdefault(b, []).append((i, c * self.idf[b]))
+            self.norms.append(self._norm(v))
 
     @staticmethod
     def _bigrams(text: str) -> Counter:
@@ -93,12 +109,21 @@ class CaseBase:
         if not q or not self.cases:
             return []
         qn = self._norm(q)
-        scores = []
-        for case, v, n in zip(self.cases, self.vectors, self.norms):
-            dot = sum(c * v[b] * self.idf.get(b, 0.0) ** 2 for b, c in q.items() if b in v)
-            scores.append((dot / (qn * n), case))
-        scores.sort(key=lambda x: -x[0])
-        return [(c, s) for s, c in scores[:k]]
+        dots: dict[int, float] = {}
+        for b, c in q.items():
+            w = c * self.idf.get(b, 0.0)
+            for i, cw in self.postings.get(b, ()):
+                dots[i] = dots.get(i, 0.0) + w * cw
+        best = sorted(((d / (qn * self.norms[i]), i) for i, d in dots.items()), reverse=True)[:k]
+        return [(self.cases[i], s) for s, i in best]
+
+
+NEGATION = re.compile(r"(?:不得|禁止|严禁|杜绝|不应|不准|取消|清理)(?:要求|以|将|把|设置|设立|强制|限定|指定|对|因|作为|排斥|限制|变相|违规|在|给予)")
+
+
+def _negated(text: str, start: int) -> bool:
+    """“不得要求投标人在本地设立分支机构” states the rule, it does not break it (unlike “不得使用外地产品”)."""
+    return bool(NEGATION.search(text[max(0, start - 16) : start + 16]))
 
 
 class Detector:
@@ -122,7 +147,7 @@ class Detector:
         exception = self.exception_note if self.exception_re.search(text) else None
         findings: list[Finding] = []
         for s in self.standards:
-            hit = next((m for p in s.patterns if (m := p.search(text))), None)
+            hit = next((m for p in s.patterns for m in p.finditer(text) if not _negated(text, m.start())), None)
             if hit is None or any(u.search(text) for u in s.unless):
                 continue
             if s.context and not any(w in text for w in s.context):

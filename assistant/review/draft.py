@@ -58,6 +58,13 @@ def load_draft(source: str | Path, name: str | None = None, max_mb: float = 50.0
 
 
 def split(text: str, name: str) -> Draft:
+    if text.startswith("---\n"):
+        from ..documents.meta import split_front_matter
+
+        try:
+            _, text = split_front_matter(text, name)
+        except LoadError:
+            pass  # not front matter after all: review the text as it is
     text = to_simplified(text)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     lines = [l for l in text.splitlines() if l.strip()]
