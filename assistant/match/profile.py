@@ -62,36 +62,17 @@ class ProjectProfile(BaseModel):
     @field_validator(*MONEY_FIELDS, mode="before")
     @classmethod
     def _money(cls, v):
-        if v is None or v == "":
-            return None
-        value = parse_money_wan(v) if isinstance(v, str) else float(v)
-        if value < 0:
-            raise ValueError(f"不能为负数（{v}）")
-        if value > MAX_WAN:
-            raise ValueError(f"数值不合理：{v} 万元超过 1 万亿元，请检查单位（本字段单位为万元）")
-        return value
+        return _number(v, parse_money_wan, MAX_WAN, f"数值不合理：{v} 万元超过 1 万亿元，请检查单位（本字段单位为万元）")
 
     @field_validator("land_mu", mode="before")
     @classmethod
     def _land(cls, v):
-        if v is None or v == "":
-            return None
-        value = parse_land_mu(v) if isinstance(v, str) else float(v)
-        if value < 0:
-            raise ValueError(f"不能为负数（{v}）")
-        if value > 1_000_000:
-            raise ValueError(f"数值不合理：{v} 亩")
-        return value
+        return _number(v, parse_land_mu, 1_000_000, f"数值不合理：{v} 亩")
 
     @field_validator("rd_ratio", mode="before")
     @classmethod
     def _ratio(cls, v):
-        if v is None or v == "":
-            return None
-        value = parse_percent(v) if isinstance(v, str) else float(v)
-        if not 0 <= value <= 100:
-            raise ValueError(f"应在 0–100（%）之间，当前为 {v}")
-        return value
+        return _number(v, parse_percent, 100, f"应在 0–100（%）之间，当前为 {v}")
 
     # derived figures used by rule conditions
     def value(self, name: str):
@@ -119,6 +100,18 @@ class ProjectProfile(BaseModel):
     def text(self) -> str:
         """Free text the industry/keyword conditions look at."""
         return " ".join(x for x in (self.name, self.industry, self.chain, self.description) if x)
+
+
+def _number(v, parse, upper: float, too_big: str) -> float | None:
+    """A figure given as a number or as Chinese text with a unit; negative and absurd values are refused."""
+    if v is None or v == "":
+        return None
+    value = parse(v) if isinstance(v, str) else float(v)
+    if value < 0:
+        raise ValueError(f"不能为负数（{v}）")
+    if value > upper:
+        raise ValueError(too_big)
+    return value
 
 
 def load_profile(path: str | Path) -> ProjectProfile:
