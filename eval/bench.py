@@ -154,8 +154,11 @@ def bench_review(shared: Path, runs: int = 10) -> dict:
     while len(text) < 5000:
         text += f"第{i + 1}条 " + clauses[i % len(clauses)].split(" ", 1)[1] + "\n"
         i += 1
+    from assistant.review.classifier import train
+
     t = time.perf_counter()
-    detector = Detector(CaseBase([c for c in load_cases(shared / "eval" / "cases-dev.jsonl") if not c.held_out and c.policy_text]))
+    cases = load_cases(shared / "eval" / "cases-dev.jsonl")
+    detector = Detector(CaseBase([c for c in cases if not c.held_out and c.policy_text]), classifier=train(cases, shared / "corpus"))
     setup = time.perf_counter() - t
     lat = []
     for _ in range(runs):

@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from assistant.review.cases import load_cases  # noqa: E402
+from assistant.review.classifier import train  # noqa: E402
 from assistant.review.detect import CaseBase, Detector  # noqa: E402
 from assistant.review.draft import DraftClause  # noqa: E402
 
@@ -33,9 +34,44 @@ def cited(findings) -> set[str]:
     return out
 
 
-def measure(cases_path: Path, split: str, compliant: list[str]) -> dict:
+def choose_threshold(cases_path: Path, max_fp: float = 0.05) -> dict:
+    """5-fold CV on the dev split only: the lowest threshold whose false-flag rate on lawful policy-style
+    clauses stays ≤ max_fp, with the patterns in front (held-out cases and the test clauses are not used)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    from assistant.review.classifier import law_articles, lawful_clauses
+
+    cases = [c for c in load_cases(cases_path) if not c.held_out and c.policy_text and c.text]
+    laws = law_articles(cases_path.parent.parent / "corpus")
+    lawful = lawful_clauses()
+    texts = [c.text for c in cases] + laws + lawful
+    y = np.array([1] * len(cases) + [0] * (len(laws) + len(lawful)))
+    kind = np.array(["case"] * len(cases) + ["law"] * len(laws) + ["lawful"] * len(lawful))
+    w = np.where(kind == "lawful", 3.0, 1.0)
+    scores = np.zeros(len(texts))
+    for train_i, test_i in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, kind):
+        vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True)
+        x = vec.fit_transform([texts[i] for i in train_i])
+        m = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000).fit(x, y[train_i], sample_weight=w[train_i])
+        scores[test_i] = m.predict_proba(vec.transform([texts[i] for i in test_i]))[:, 1]
+    det = Detector()
+    pattern = np.array([bool(det.review_clause(DraftClause(1, "x", t))) for t in texts])
+    table = []
+    for t in np.arange(0.5, 0.96, 0.05):
+        flag = pattern | (scores >= t)
+        table.append({"threshold": round(float(t), 2), "recall": round(float(flag[kind == "case"].mean()), 3),
+                      "fp_lawful": round(float(flag[kind == "lawful"].mean()), 3), "fp_law": round(float(flag[kind == "law"].mean()), 3)})
+    ok = [r for r in table if r["fp_lawful"] <= max_fp]
+    return {"table": table, "chosen": ok[0] if ok else None}
+
+
+def measure(cases_path: Path, split: str, compliant: list[str], use_classifier: bool = True) -> dict:
     cases = load_cases(cases_path)
-    detector = Detector(CaseBase([c for c in cases if not c.held_out and c.policy_text]))
+    classifier = train(cases, cases_path.parent.parent / "corpus") if use_classifier else None
+    detector = Detector(CaseBase([c for c in cases if not c.held_out and c.policy_text]), classifier=classifier)
     target = [c for c in cases if c.held_out == (split == "held")]
     per_cat = defaultdict(lambda: {"cases": 0, "flagged": 0, "right_article": 0})
     flagged = right = policy = policy_flagged = 0
@@ -68,9 +104,14 @@ def main(argv=None) -> int:
     ap.add_argument("--cases", type=Path, default=REPO.parent / "shared" / "eval" / "cases-dev.jsonl")
     ap.add_argument("--split", choices=["held", "dev"], default="held")
     ap.add_argument("--out", type=Path, default=REPO / "eval" / "reports")
+    ap.add_argument("--choose", action="store_true", help="choose the classifier threshold by CV on the dev split")
+    ap.add_argument("--no-classifier", action="store_true")
     args = ap.parse_args(argv)
+    if args.choose:
+        print(json.dumps(choose_threshold(args.cases), ensure_ascii=False, indent=1))
+        return 0
     compliant = yaml.safe_load((REPO / "tests" / "data" / "compliant_clauses.yaml").read_text(encoding="utf-8"))
-    result = measure(args.cases, args.split, compliant)
+    result = measure(args.cases, args.split, compliant, use_classifier=not args.no_classifier)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"review-{args.split}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

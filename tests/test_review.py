@@ -156,3 +156,37 @@ def test_long_draft_streams_with_progress(detector):
     findings = detector.review(draft, progress=lambda i, n: seen.append((i, n)))
     assert len(draft.clauses) == 2001 and seen[-1] == (2001, 2001)
     assert [f.clause_label for f in findings] == ["第2001条", "第2001条"]
+
+
+@pytest.fixture(scope="module")
+def full_detector(shared_corpus):
+    from assistant.review.cases import load_cases
+    from assistant.review.classifier import train
+    from assistant.review.detect import CaseBase
+
+    pytest.importorskip("sklearn")
+    cases = load_cases(shared_corpus.parent / "eval" / "cases-dev.jsonl")
+    return Detector(CaseBase([c for c in cases if not c.held_out and c.policy_text]), classifier=train(cases, shared_corpus))
+
+
+def test_classifier_catches_wording_the_patterns_miss(full_detector, detector):
+    text = "鼓励各医疗机构在同等条件下采购县医药公司配送的药品。"
+    assert detector.review_clause(DraftClause(1, "x", text)) == []  # no pattern covers this wording
+    found = full_detector.review_clause(DraftClause(1, "x", text))
+    assert [f.standard for f in found] == ["classifier"] and found[0].articles == ["公平竞争审查条例第八条"]
+
+
+def test_classifier_keeps_lawful_near_misses_clean(full_detector):
+    flagged = [t for t in COMPLIANT if full_detector.review_clause(DraftClause(1, "x", t))]
+    assert len(flagged) <= 2, flagged  # ≤ 0.05 of the lawful clauses
+
+
+def test_held_out_figures_do_not_regress(shared_corpus):
+    """The measured figures in eval/README.md, as a floor (held-back cases are never used for training)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+    from review_eval import measure
+
+    r = measure(shared_corpus.parent / "eval" / "cases-dev.jsonl", "held", COMPLIANT)
+    assert r["recall_policy_text"] >= 0.80 and r["false_flag_rate"] <= 0.05 and r["right_article_share"] >= 0.74

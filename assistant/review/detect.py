@@ -134,9 +134,10 @@ class Detector:
     '影响生产经营成本'
     """
 
-    def __init__(self, case_base: CaseBase | None = None, case_threshold: float = 0.55) -> None:
+    def __init__(self, case_base: CaseBase | None = None, case_threshold: float = 0.55, classifier=None) -> None:
         self.standards = standards()
         self.case_base = case_base
+        self.classifier = classifier
         self.case_threshold = case_threshold
         ex = rulebase()["exceptions"]
         self.exception_re = re.compile(ex["pattern"])
@@ -158,7 +159,18 @@ class Detector:
         cases = [{"id": c.id, "title": c.title, "score": round(sc, 3)} for c, sc in similar if sc >= self.case_threshold * 0.8]
         for f in findings:
             f.similar_cases = cases
-        if not findings and similar and similar[0][1] >= self.case_threshold:
+        if not findings and self.classifier is not None:
+            score = self.classifier.score([text])[0]
+            if score >= self.classifier.threshold:
+                art = self.classifier.article(text) or "第八条"
+                near = f"；最相近的公开案例：{similar[0][0].title}" if similar and similar[0][1] >= 0.3 else ""
+                findings.append(Finding(
+                    clause.index, clause.label, clause.text, ARTICLE_NAMES.get(art, "其他排除限制竞争"), "中",
+                    [f"公平竞争审查条例{art}"],
+                    f"表述与已公开的违规案例相近（模型评分 {score:.2f}），可能{ARTICLE_NAMES.get(art, '排除、限制竞争')}{near}",
+                    "请对照所引条款逐项核实；如确属限制竞争，删除或改为面向所有经营者的公开、客观条件。",
+                    exception, [], [f"fair-competition-review-regulation-2024#{art}"], cases, standard="classifier"))
+        if not findings and self.classifier is None and similar and similar[0][1] >= self.case_threshold:
             case, score = similar[0]
             arts = sorted(case.articles, key=lambda a: list(ARTICLE_NAMES).index(a) if a in ARTICLE_NAMES else 9)
             findings.append(Finding(
