@@ -38,9 +38,13 @@ def cmd_review(args) -> int:
         draft = load_draft(sys.stdin.read(), name="标准输入")
     else:
         draft = load_draft(args.draft, max_mb=args.max_mb)
-    store = None
+    store = retriever = None
     try:
-        store = Index.open(args.index, create=False).store
+        index = Index.open(args.index, create=False)
+        store = index.store
+        from ..retrieve import HybridRetriever
+
+        retriever = HybridRetriever(index)
     except AssistantError as exc:
         print(f"提示：{exc}；报告中将不附条款原文", file=sys.stderr)
     case_base = classifier = None
@@ -58,7 +62,7 @@ def cmd_review(args) -> int:
         if show and (i % 25 == 0 or i == n):
             print(f"\r审查进度 {i}/{n}", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
-    findings = Detector(case_base, classifier=classifier).review(draft, progress=progress)
+    findings = Detector(case_base, classifier=classifier, retriever=retriever).review(draft, progress=progress)
     result = build(draft, findings, store)
     if fmt == "docx":
         docx(result, draft, args.output)

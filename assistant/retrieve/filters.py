@@ -22,6 +22,7 @@ class Filters:
     kind: str | None = None
     as_of: date | None = None
     include_inactive: bool = False
+    docs: tuple[str, ...] | None = None  # restrict to these document ids
 
     @staticmethod
     def parse_date(value: str | None) -> date | None:
@@ -32,7 +33,9 @@ class Filters:
         except ValueError as exc:
             raise AssistantError(f"--as-of 日期格式应为 YYYY-MM-DD：{value!r}") from exc
 
-    def allows(self, meta: DocMeta) -> bool:
+    def allows(self, meta: DocMeta, doc_id: str | None = None) -> bool:
+        if self.docs is not None and doc_id not in self.docs:
+            return False
         if self.region:
             # national documents apply everywhere; local ones must match the asked region
             if meta.region != "全国" and not (meta.region and (self.region in meta.region or meta.region in self.region)):
@@ -47,4 +50,4 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return any((self.region, self.level, self.kind, self.as_of))
+        return any((self.region, self.level, self.kind, self.as_of, self.docs is not None))

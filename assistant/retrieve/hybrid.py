@@ -112,7 +112,7 @@ class HybridRetriever:
         mask = None
         allowed_docs = None
         if filters.active:
-            mask = np.array([filters.allows(c.meta) for c in self.chunks])
+            mask = np.array([filters.allows(c.meta, c.doc_id) for c in self.chunks])
             allowed_docs = sorted({c.doc_id for c, ok in zip(self.chunks, mask) if ok})
             if not allowed_docs:
                 return []

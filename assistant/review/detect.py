@@ -14,6 +14,9 @@ import yaml
 from .cases import Case
 from .draft import INJECTION, Draft, DraftClause
 
+MEASURES = "fair-competition-review-implementation-measures-2025"
+# 实施办法 articles 9–24 detail 条例 第八 (9–12), 第九 (13–17), 第十 (18–20), 第十一条 (21–24)
+MEASURES_TO_REGULATION = {n: "第八条" if n <= 12 else "第九条" if n <= 17 else "第十条" if n <= 20 else "第十一条" for n in range(9, 25)}
 ARTICLE_NAMES = {"第八条": "限制市场准入和退出", "第九条": "限制商品要素自由流动", "第十条": "影响生产经营成本", "第十一条": "影响生产经营行为"}
 
 
@@ -134,7 +137,8 @@ class Detector:
     '影响生产经营成本'
     """
 
-    def __init__(self, case_base: CaseBase | None = None, case_threshold: float = 0.55, classifier=None) -> None:
+    def __init__(self, case_base: CaseBase | None = None, case_threshold: float = 0.55, classifier=None, retriever=None) -> None:
+        self.retriever = retriever  # optional: retrieves the 实施办法 article that details a learned finding
         self.standards = standards()
         self.case_base = case_base
         self.classifier = classifier
@@ -164,12 +168,14 @@ class Detector:
             if score >= self.classifier.threshold:
                 art = self.classifier.article(text) or "第八条"
                 near = f"；最相近的公开案例：{similar[0][0].title}" if similar and similar[0][1] >= 0.3 else ""
+                detail = self._measures_article(text, art)
                 findings.append(Finding(
                     clause.index, clause.label, clause.text, ARTICLE_NAMES.get(art, "其他排除限制竞争"), "中",
-                    [f"公平竞争审查条例{art}"],
+                    [f"公平竞争审查条例{art}"] + ([f"公平竞争审查条例实施办法{detail[1]}"] if detail else []),
                     f"表述与已公开的违规案例相近（模型评分 {score:.2f}），可能{ARTICLE_NAMES.get(art, '排除、限制竞争')}{near}",
                     "请对照所引条款逐项核实；如确属限制竞争，删除或改为面向所有经营者的公开、客观条件。",
-                    exception, [], [f"fair-competition-review-regulation-2024#{art}"], cases, standard="classifier"))
+                    exception, [], [f"fair-competition-review-regulation-2024#{art}"] + ([detail[0]] if detail else []),
+                    cases, standard="classifier"))
         if not findings and self.classifier is None and similar and similar[0][1] >= self.case_threshold:
             case, score = similar[0]
             arts = sorted(case.articles, key=lambda a: list(ARTICLE_NAMES).index(a) if a in ARTICLE_NAMES else 9)
@@ -179,6 +185,23 @@ class Detector:
                 f"与已公开的违规案例高度相似（相似度 {score:.2f}）：{case.title}", "参照该案例的整改结果修改或删除本条款。",
                 exception, [], [f"fair-competition-review-regulation-2024#{a}" for a in arts], cases, standard="case-similarity"))
         return findings
+
+    def _measures_article(self, text: str, regulation_article: str) -> tuple[str, str] | None:
+        """The 实施办法 article (第九—二十四条) retrieved for this clause, if it details the same 条例 article."""
+        if self.retriever is None:
+            return None
+        from ..documents.parse import cn_to_int
+        from ..retrieve import Filters
+
+        for hit in self.retriever.search(text, k=8, filters=Filters(docs=(MEASURES,))):
+            c = hit.chunk
+            m = re.match(r"第([一二三四五六七八九十]+)条", c.article)
+            if c.doc_id != MEASURES or not m:
+                continue
+            n = cn_to_int(m.group(1))
+            if MEASURES_TO_REGULATION.get(n) == regulation_article:
+                return f"{MEASURES}#第{m.group(1)}条", f"第{m.group(1)}条"
+        return None
 
     def review(self, draft: Draft, progress=None) -> list[Finding]:
         out: list[Finding] = []
