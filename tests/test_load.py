@@ -150,3 +150,22 @@ def test_manifest_date_field_forms():
     assert parse_dates("2019-01-01起执行（暂定三年）")["expires"] == "2021-12-31"
     assert parse_dates("2016（政策期限2016-2018）") == {"effective": "2016-01-01", "expires": "2018-12-31"}
     assert parse_dates("2024年底印发，2025-01公开（来源页标注2025-06-23转载）") == {"published": "2025-01-01"}
+
+
+def test_docx_automatic_numbering_is_kept(tmp_path):
+    """Word list numbering (第%1条 in 中文数字, %1.) is rendered into the text, so 条 stay addressable."""
+    import docx
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    d.add_paragraph("为了规范招商引资工作，制定本办法。", style="List Number")
+    d.add_paragraph("本办法适用于本区招商引资项目。", style="List Number")
+    root = d.part.numbering_part.element
+    num_id = d.styles["List Number"].element.pPr.find(qn("w:numPr")).find(qn("w:numId")).get(qn("w:val"))
+    abstract_id = next(n.find(qn("w:abstractNumId")).get(qn("w:val")) for n in root.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
+    lvl = next(a for a in root.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id).find(qn("w:lvl"))
+    lvl.find(qn("w:numFmt")).set(qn("w:val"), "chineseCounting")
+    lvl.find(qn("w:lvlText")).set(qn("w:val"), "第%1条")
+    d.save(str(tmp_path / "n.docx"))
+    text = read_text(tmp_path / "n.docx", "n.docx")
+    assert "第一条 为了规范招商引资工作" in text and "第二条 本办法适用于" in text

@@ -89,6 +89,7 @@ def _docx(data: bytes, display: str) -> str:
     except Exception as exc:  # python-docx raises assorted lxml / package errors on damaged files
         raise LoadError(display, f".docx 文件无法解析：{exc}") from exc
     out: list[str] = []
+    numbering = _Numbering(document)
     body = document.element.body
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -98,12 +99,85 @@ def _docx(data: bytes, display: str) -> str:
             text = para.text.strip()
             if not text:
                 continue
+            label = numbering.label(para)  # Word's automatic numbering (第一条, （一）, 1.) is not in .text
+            if label and not text.startswith(label.strip()):
+                text = label + ("" if label.endswith(("、", "．", ".", " ")) else " ") + text
             match = re.match(r"Heading (\d)", style)
             out.append(("#" * int(match.group(1)) + " " + text) if match else text)
         elif tag == "tbl":
             for row in Table(child, document).rows:  # one row per line keeps tables intact
                 out.append(" | ".join(cell.text.strip().replace("\n", " ") for cell in row.cells))
     return "\n\n".join(out)
+
+
+class _Numbering:
+    """Renders the automatic list numbers of .docx paragraphs (numbering.xml levels and counters)."""
+
+    def __init__(self, document) -> None:
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for a in root.findall(qn("w:abstractNum")):
+            lv = {}
+            for lvl in a.findall(qn("w:lvl")):
+                fmt = lvl.find(qn("w:numFmt"))
+                text = lvl.find(qn("w:lvlText"))
+                start = lvl.find(qn("w:start"))
+                lv[int(lvl.get(qn("w:ilvl")))] = (fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                                                  text.get(qn("w:val")) if text is not None else "",
+                                                  int(start.get(qn("w:val"))) if start is not None else 1)
+            abstract[a.get(qn("w:abstractNumId"))] = lv
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None and ref.get(qn("w:val")) in abstract:
+                self.levels[num.get(qn("w:numId"))] = abstract[ref.get(qn("w:val"))]
+
+    def _num_pr(self, para):
+        qn = self.qn
+        for ppr in (para._p.pPr, getattr(getattr(para.style, "element", None), "pPr", None)):
+            if ppr is not None and ppr.find(qn("w:numPr")) is not None:
+                numpr = ppr.find(qn("w:numPr"))
+                num, ilvl = numpr.find(qn("w:numId")), numpr.find(qn("w:ilvl"))
+                return (num.get(qn("w:val")) if num is not None else None), (int(ilvl.get(qn("w:val"))) if ilvl is not None else 0)
+        return None, 0
+
+    def label(self, para) -> str:
+        num_id, ilvl = self._num_pr(para)
+        levels = self.levels.get(num_id or "")
+        if not levels or ilvl not in levels:
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, levels[ilvl][2] - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        fmt, text, _ = levels[ilvl]
+        if fmt in ("bullet", "none"):
+            return ""
+        for k in range(ilvl + 1):
+            value = counters.get(k, levels.get(k, ("decimal", "", 1))[2])
+            text = text.replace(f"%{k + 1}", _format_number(value, levels.get(k, ("decimal",))[0]))
+        return text
+
+
+def _format_number(n: int, fmt: str) -> str:
+    from .parse import int_to_cn
+
+    if fmt.startswith(("chinese", "ideographDigital", "japaneseCounting", "taiwaneseCounting")):
+        return int_to_cn(n)
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (n - 1) % 26)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (n - 1) % 26)
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    return str(n)
 
 
 def _pdf(data: bytes, display: str) -> str:
