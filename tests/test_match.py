@@ -272,3 +272,16 @@ def test_lingang_two_policies_stack_and_local_brand_red_flag(real_index):
     flag = next(f for f in r["flags"] if f["kind"] == "red_flag")
     assert flag["clause_id"].endswith("#前言第七段") and "公平竞争审查条例第九条第四项" in flag["rule"]
     assert r["summary"]["estimated_total_wan"] == 450
+
+
+def test_rule_files_for_documents_not_in_the_index_are_skipped(tmp_path):
+    """A small index (the sample corpus only) still matches against its own rules."""
+    from assistant.index import Index
+    from assistant.index.ingest import ingest
+
+    index = Index.open(tmp_path / "idx", embedder="fake")
+    ingest([REPO / "corpus"], index, show_progress=False)
+    r = match(parse_profile({"industry": "新能源汽车零部件", "region": "滨湖经济技术开发区", "qualifications": ["国家高新技术企业"]}),
+              index, RULES, as_of=DEMO)
+    assert by_id(r, "eligible")["demo-hnte-award"]["amount_wan"] == 30
+    assert any("liuhe-county-key-industries-support-opinions-2023" in s for s in r["summary"]["skipped_rule_files"])

@@ -39,6 +39,8 @@ def markdown(result: dict, profile: ProjectProfile) -> str:
     for p in s.get("inactive_policies", []):
         when = p.get("expires") or p.get("repealed") or ""
         lines.append(f"- ⚠ 《{p['title']}》在判断日期已不在有效期内（{when}），其条款均列为不符合；请确认是否有接续政策")
+    if s.get("skipped_rule_files"):
+        lines.append(f"- 说明：{len(s['skipped_rule_files'])} 个规则文件对应的政策未导入本知识库，未参与匹配")
     if s["hard_stop"]:
         lines.append("- ⛔ **可能触及市场准入负面清单禁止准入事项，须先核实，暂不宜推进。**")
     lines.append("")

@@ -15,16 +15,22 @@ from .rules import RuleFile, load_rule_file, validate
 DEFAULT_RULE_DIRS = (Path("corpus/rules"), Path("eval/rules"))
 
 
-def load_rules(dirs, store) -> list[RuleFile]:
-    """Load and validate every rule file; any invalid file stops the match with all its problems listed."""
+def load_rules(dirs, store, skipped: list[str] | None = None) -> list[RuleFile]:
+    """Load and validate every rule file whose policy document is in the index (others are skipped, with a note);
+    any invalid file stops the match with all its problems listed."""
     files: list[RuleFile] = []
     problems: list[str] = []
+    indexed = set(store.doc_hashes())
     for d in dirs:
         d = Path(d)
         if not d.exists():
             raise AssistantError(f"规则目录不存在：{d}")
         for path in sorted(p for p in d.glob("*.yaml") if not p.name.endswith(".proposed.yaml")) if d.is_dir() else [d]:
             rf = load_rule_file(path)
+            if rf.policy not in indexed:
+                if skipped is not None:
+                    skipped.append(f"{path}：对应文件 {rf.policy} 未导入知识库，已跳过")
+                continue
             problems.extend(validate(rf, store))
             files.append(rf)
     if problems:
@@ -51,7 +57,8 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
     store = index.store
     rows = {r["doc_id"]: r for r in store.doc_rows()}
     files = {d: r["file"] for d, r in rows.items()}
-    rule_files = load_rules(rule_dirs, store)
+    skipped: list[str] = []
+    rule_files = load_rules(rule_dirs, store, skipped)
     regions = sorted({rf.region for rf in rule_files if rf.region})
     chosen = [rf for rf in rule_files if _region_match(profile.region, rf.region)]
     if not chosen:
@@ -118,7 +125,7 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
         "estimated_total_wan": round(sum(counted), 4),
         "estimated_total_note": "仅合计可确定金额的资金类支持；比例区间、待定金额未计入" if counted else "",
         "hard_stop": any(f["kind"] == "prohibited" for f in flags), "index_snapshot": store.snapshot(),
-        "inactive_policies": inactive,
+        "inactive_policies": inactive, "skipped_rule_files": skipped,
     }
     return out
 
