@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 from ..config import DEFAULT_INDEX
@@ -44,4 +43,4 @@ def cmd_match(args) -> int:
     return 0
 
 
-__all__ = ["register", "date"]
+__all__ = ["register"]

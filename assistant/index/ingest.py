@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..config import MAX_FILE_MB
 from ..documents.parse import chunk, clauses
-from ..documents.source import SourceFile, load_document, scan
+from ..documents.source import SourceFile, load_document, scan, slug
 from ..errors import AssistantError, LoadError, SkipFile
 from .open import Index
 from .store import tokens_for
@@ -94,8 +94,6 @@ def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_pr
             bar.update(1)
             continue
         except LoadError as exc:
-            from ..documents.source import slug
-
             failed_docs.add(slug(src.rel))
             report.results.append(FileResult(src.rel, "failed", exc.reason))
             bar.update(1)

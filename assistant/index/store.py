@@ -6,7 +6,6 @@ import hashlib
 import json
 import sqlite3
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable
 
@@ -176,4 +175,4 @@ def tokens_for(chunks: Iterable[Chunk]) -> list[list[str]]:
     return [tokenize(f"{c.article} {c.lead} {c.text}") for c in chunks]
 
 
-__all__ = ["Store", "tokens_for", "asdict"]
+__all__ = ["Store", "tokens_for", "retokenize"]

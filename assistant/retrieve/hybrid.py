@@ -61,7 +61,7 @@ class HybridRetriever:
     """
 
     def __init__(self, index: Index, mode: str = "hybrid", fusion: str = "weighted", dense_weight: float = 0.4,
-                 candidates: int = 100, memory_weight: float = 1.0, expand: bool = True, doc_weight: float = 0.0) -> None:
+                 candidates: int = 100, memory_weight: float = 1.0, expand: bool = True) -> None:
         if mode not in ("hybrid", "bm25", "dense"):
             raise ValueError(f"mode must be hybrid, bm25 or dense. Currently, the mode is {mode!r}")
         self.index = index
@@ -71,7 +71,6 @@ class HybridRetriever:
         self.candidates = candidates
         self.memory_weight = memory_weight
         self.expand = expand
-        self.doc_weight = doc_weight
         self._snapshot: str | None = None
         self._load()
 
@@ -134,8 +133,6 @@ class HybridRetriever:
             known = self._known(memory.lookup(query, exclude_question=exclude_question, vector=qvec), mask)
             base = weighted(fused, weights=(1.0,))  # min-max to [0, 1]; memory evidence is already in [0, 1]
             fused = {cid: base.get(cid, 0.0) + self.memory_weight * min(known.get(cid, 0.0), 1.0) for cid in base.keys() | known.keys()}
-        if self.doc_weight and fused and self.mode == "hybrid":
-            fused = self._doc_prior(fused)
         b_rank = {cid: r for r, cid in enumerate(sorted(lexical, key=lambda x: -lexical[x]), 1)}
         d_rank = {cid: r for r, cid in enumerate(sorted(dense, key=lambda x: -dense[x]), 1)}
         order = sorted(fused, key=lambda cid: (-fused[cid], self.by_id[cid]))[:k]
@@ -155,16 +152,6 @@ class HybridRetriever:
             scores = np.where(mask, scores, 0.0)
         top = np.argsort(-scores, kind="stable")[:n]
         return {self.chunks[i].chunk_id: float(scores[i]) for i in top if scores[i] > 0}
-
-    def _doc_prior(self, fused: dict[str, float]) -> dict[str, float]:
-        """Clauses of documents that hold several strong candidates get a lift (relevant law / policy)."""
-        base = weighted(fused, weights=(1.0,))
-        per_doc: dict[str, list[float]] = {}
-        for cid, score in base.items():
-            per_doc.setdefault(self.chunks[self.by_id[cid]].doc_id, []).append(score)
-        doc_score = {d: sum(sorted(v, reverse=True)[:3]) for d, v in per_doc.items()}
-        top = max(doc_score.values()) or 1.0
-        return {cid: score + self.doc_weight * doc_score[self.chunks[self.by_id[cid]].doc_id] / top for cid, score in base.items()}
 
     def _known(self, scores: dict[str, float], mask) -> dict[str, float]:
         """Spread a known question's clause ids over the indexed chunks of those clauses."""
