@@ -83,6 +83,7 @@ def test_duplicate_under_two_names_is_ingested_once(kb):
     report = ingest([root], index, show_progress=False)
     dup = [r for r in report.results if r.status == "duplicate"]
     assert len(dup) == 1 and "内容相同" in dup[0].detail
+    assert ("fcr.md" in dup[0].detail) != (dup[0].file == "fcr.md")  # names the other file, not itself
     assert len(index.store.doc_rows()) == 2
 
 

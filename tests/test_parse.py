@@ -159,3 +159,12 @@ def test_no_chunk_spans_two_articles_over_reference_corpus(shared_corpus):
             assert all(line in d.text for line in c.text.split("\n")), c.chunk_id
             checked += 1
     assert checked > 1500
+
+
+def test_document_starting_with_an_article_keeps_it():
+    from assistant.documents.meta import from_text
+
+    text = "第一条 为了规范招商引资工作，制定本办法。\n第二条 本办法自发布之日起施行。\n"
+    meta = from_text(text, "办法.txt")
+    assert meta.title == "办法"
+    assert [c.chunk_id for c in chunk(Document("d", "办法.txt", "x", text, meta))] == ["d#第一条", "d#第二条"]

@@ -71,7 +71,9 @@ def from_text(text: str, file: str) -> DocMeta:
             title = line[2:].strip()
             break
     else:
-        if lines and len(lines[0]) <= 60:
+        from .parse import ARTICLE, policy_level
+
+        if lines and len(lines[0]) <= 60 and not ARTICLE.match(lines[0]) and not policy_level(lines[0]):
             title = lines[0].lstrip("# ").strip()
     head = "\n".join(lines[:15])
     number = next((m for l in lines[:8] if len(l) <= 40 and (m := DOC_NUMBER.search(l))), None)

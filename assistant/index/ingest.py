@@ -71,6 +71,7 @@ def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_pr
     by_hash = {sha: doc_id for doc_id, sha in existing.items()}
     seen_docs: set[str] = set()
     seen_hashes: dict[str, str] = {}
+    seen_files: dict[str, str] = {}
     roots: set[str] = set()
     failed_docs: set[str] = set()
     manifests: dict = {}
@@ -100,10 +101,12 @@ def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_pr
             continue
         twin = seen_hashes.get(doc.sha256) or (by_hash.get(doc.sha256) if by_hash.get(doc.sha256) != doc.doc_id else None)
         if twin and twin != doc.doc_id and (twin in seen_docs or _still_exists(rows.get(twin))):
-            report.results.append(FileResult(src.rel, "duplicate", f"与已导入的 {rows.get(twin, {}).get('file', twin)} 内容相同，只导入一次", twin))
+            twin_file = seen_files.get(twin) or rows.get(twin, {}).get("file", twin)
+            report.results.append(FileResult(src.rel, "duplicate", f"与已导入的 {twin_file} 内容相同，只导入一次", twin))
             bar.update(1)
             continue
         seen_docs.add(doc.doc_id)
+        seen_files[doc.doc_id] = src.rel
         seen_hashes[doc.sha256] = doc.doc_id
         if existing.get(doc.doc_id) == doc.sha256 and rows[doc.doc_id]["meta"] == doc.meta.to_dict():
             report.results.append(FileResult(src.rel, "unchanged", doc_id=doc.doc_id, chunks=rows[doc.doc_id]["n_chunks"]))
