@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..errors import AssistantError
-from . import kb, match, review, rules
+from . import ask, kb, match, review, rules
 
 EXIT_USAGE = 2
 
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     match.register(sub)
     rules.register(sub)
     review.register(sub)
+    ask.register(sub)
     return parser
 
 

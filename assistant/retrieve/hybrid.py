@@ -23,6 +23,8 @@ class Hit:
     chunk: Chunk
     bm25_rank: int | None = None
     dense_rank: int | None = None
+    bm25_score: float | None = None  # raw BM25 score (not normalised)
+    dense_score: float | None = None  # raw cosine similarity
 
     def to_dict(self, as_of: date | None = None) -> dict:
         c, m = self.chunk, self.chunk.meta
@@ -137,7 +139,8 @@ class HybridRetriever:
         d_rank = {cid: r for r, cid in enumerate(sorted(dense, key=lambda x: -dense[x]), 1)}
         order = sorted(fused, key=lambda cid: (-fused[cid], self.by_id[cid]))[:k]
         return [
-            Hit(rank=i, score=float(fused[cid]), chunk=self.chunks[self.by_id[cid]], bm25_rank=b_rank.get(cid), dense_rank=d_rank.get(cid))
+            Hit(rank=i, score=float(fused[cid]), chunk=self.chunks[self.by_id[cid]], bm25_rank=b_rank.get(cid),
+                dense_rank=d_rank.get(cid), bm25_score=lexical.get(cid), dense_score=dense.get(cid))
             for i, cid in enumerate(order, 1)
         ]
 

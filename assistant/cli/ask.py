@@ -1,0 +1,40 @@
+"""`policy-assistant ask "QUESTION"`: an answer composed from cited clauses (same code path as the chat)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..config import DEFAULT_INDEX
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ask", help="政策问答：从条款中摘录作答，每句注明出处；无依据时明确说无法确认")
+    p.add_argument("question")
+    p.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    p.add_argument("--as-of", default=None, help="只依据该日期有效的文件（默认今天）")
+    p.add_argument("--region", default=None)
+    p.add_argument("--history", action="append", default=[], help="此前的问题（用于理解追问，可重复）")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
+
+
+def cmd_ask(args) -> int:
+    from datetime import date
+
+    from ..answer.extractive import ExtractiveAnswerer
+    from ..index import Index
+    from ..retrieve import Filters, HybridRetriever
+
+    filters = Filters(region=args.region, as_of=Filters.parse_date(args.as_of) or date.today())
+    answerer = ExtractiveAnswerer(HybridRetriever(Index.open(args.index, create=False)))
+    answer = answerer.ask(args.question, history=args.history, filters=filters)
+    if args.json:
+        d = answer.to_dict()
+        d["citations"] = [{k: c[k] for k in ("clause_id", "file", "article", "quote", "title", "doc_number")} for c in d["citations"]]
+        print(json.dumps(d, ensure_ascii=False, indent=1))
+    else:
+        print(answer.answer)
+        for i, c in enumerate(answer.citations, 1):
+            print(f"[{i}] {c.clause_id}（{c.file}）")
+    return 0
