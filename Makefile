@@ -29,7 +29,7 @@ ingest: setup
 
 run: ingest
 	$(BIN)/policy-assistant demo --index $(INDEX) --once "招商引资项目能不能按地方财政贡献给企业奖励？"
-	$(BIN)/policy-assistant demo --index $(INDEX)
+	$(BIN)/policy-assistant serve --index $(INDEX)
 
 test: setup-test  # pytest exit 5 (no tests collected) is reported, not failed
 	$(BIN)/python -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$rc

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..errors import AssistantError
-from . import ask, kb, match, review, rules
+from . import app, ask, kb, match, review, rules
 
 EXIT_USAGE = 2
 
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.register(sub)
     review.register(sub)
     ask.register(sub)
+    app.register(sub)
     return parser
 
 

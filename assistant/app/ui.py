@@ -1,0 +1,232 @@
+"""The Gradio 6 app: 政策问答, 项目匹配, 文稿审查, 知识库. Handlers are plain functions (tested without a browser).
+
+No `from __future__ import annotations` here: Gradio injects `gr.Request` by evaluating the annotation.
+"""
+
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..errors import AssistantError
+from .audit import AuditLog
+from .users import Users
+
+OPEN_BANNER = "⚠️ 未配置用户文件：应用以开放模式运行，仅允许本机（127.0.0.1）访问。"
+
+
+@dataclass
+class AppContext:
+    """What the handlers share: one index, one retriever, the audit log and the users (None = open mode)."""
+
+    index_dir: Path
+    audit: AuditLog
+    users: Users | None = None
+    rule_dirs: tuple[Path, ...] = (Path("corpus/rules"), Path("eval/rules"))
+    max_upload_mb: float = 20.0
+    _retriever: object = field(default=None, repr=False)
+
+    @property
+    def index(self):
+        return self.retriever.index
+
+    @property
+    def retriever(self):
+        from ..index import Index
+        from ..retrieve import HybridRetriever
+
+        if self._retriever is None:
+            self._retriever = HybridRetriever(Index.open(self.index_dir, create=False))
+        self._retriever.refresh()
+        return self._retriever
+
+    def who(self, request) -> tuple[str, str]:
+        if self.users is None:
+            return "本机用户", "管理员"
+        name = getattr(request, "username", None) if request is not None else None
+        role = self.users.role(name)
+        if role is None:
+            raise AssistantError("登录已失效，请重新登录")
+        return name, role
+
+    def require(self, request, action: str) -> tuple[str, str]:
+        name, role = self.who(request)
+        if not Users.allowed(role, action):
+            raise AssistantError(f"当前角色“{role}”无权使用此功能")
+        return name, role
+
+
+def ask(ctx: AppContext, message: str, history: list[dict], as_of: str = "", region: str = "", request=None):
+    """One chat turn → (history with the answer, sources Markdown)."""
+    from ..answer.extractive import ExtractiveAnswerer
+    from ..retrieve import Filters
+
+    history = list(history or [])
+    try:
+        user, role = ctx.require(request, "ask")
+        if not (message or "").strip():
+            raise AssistantError("请输入问题")
+        filters = Filters(region=region or None, as_of=Filters.parse_date(as_of or None) or date.today())
+        previous = [_text(m.get("content")) for m in history if m.get("role") == "user"]
+        answer = ExtractiveAnswerer(ctx.retriever).ask(message, history=previous, filters=filters)
+    except AssistantError as exc:
+        return history + [{"role": "user", "content": message}, {"role": "assistant", "content": f"⚠️ {exc}"}], ""
+    ctx.audit.record(user, role, "ask", question=answer.question, clause_ids=[c.clause_id for c in answer.citations],
+                     index_snapshot=ctx.index.store.snapshot(), answer=answer.answer)
+    sources = ["### 引用条款"]
+    for i, c in enumerate(answer.citations, 1):
+        full = ctx.index.store.clause(c.clause_id)["text"]
+        sources.append(f"**[{i}] 《{c.title}》{c.doc_number or ''} {c.article}** `{c.clause_id}`\n\n"
+                       + full.replace(c.quote, f"<mark>{c.quote}</mark>", 1))
+    return history + [{"role": "user", "content": message}, {"role": "assistant", "content": answer.answer}], "\n\n".join(sources)
+
+
+def _text(content) -> str:
+    """Chat message content as plain text (Gradio 6 may send a list of {"type": "text", "text": ...} parts)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return str(content or "")
+
+
+def match_project(ctx: AppContext, profile_json: str, as_of: str = "", request=None):
+    """Profile (JSON text from the form) → (Markdown report, [md, json] download paths)."""
+    from ..match.profile import parse_profile
+    from ..match.report import markdown
+    from ..match.service import match
+    from ..retrieve import Filters
+
+    try:
+        user, role = ctx.require(request, "match")
+        data = json.loads(profile_json or "{}")
+        data = {k: v for k, v in data.items() if v not in (None, "", [])}
+        profile = parse_profile(data)
+        result = match(profile, ctx.index, [d for d in ctx.rule_dirs if d.exists()], as_of=Filters.parse_date(as_of or None),
+                       retriever=ctx.retriever if profile.value("is_foreign") else None)
+    except json.JSONDecodeError as exc:
+        return f"⚠️ 项目信息格式错误：{exc}", []
+    except AssistantError as exc:
+        return f"⚠️ {exc}", []
+    report = markdown(result, profile)
+    out = Path(tempfile.mkdtemp(prefix="match-"))
+    (out / "匹配报告.md").write_text(report, encoding="utf-8")
+    (out / "匹配结果.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    ctx.audit.record(user, role, "match", question=json.dumps(data, ensure_ascii=False, sort_keys=True),
+                     clause_ids=[e["clause_id"] for e in result["eligible"]], index_snapshot=ctx.index.store.snapshot(),
+                     answer=report)
+    return report, [str(out / "匹配报告.md"), str(out / "匹配结果.json")]
+
+
+def review_draft(ctx: AppContext, upload: str | None, request=None):
+    """Uploaded draft → (findings rows, [docx, md] download paths). The upload is deleted after use."""
+    from ..review.cases import load_cases
+    from ..review.detect import CaseBase, Detector
+    from ..review.draft import load_draft
+    from ..review.report import build, docx, markdown
+
+    try:
+        user, role = ctx.require(request, "review")
+        if not upload:
+            raise AssistantError("请先上传文稿")
+        path = Path(upload)
+        if path.stat().st_size > ctx.max_upload_mb * 1024 * 1024:
+            raise AssistantError(f"文件超过 {ctx.max_upload_mb:g} MB 上限")
+        raw = path.read_bytes()
+        draft = load_draft(path, max_mb=ctx.max_upload_mb)
+    except AssistantError as exc:
+        return [[0, "", f"⚠️ {exc}", "", "", ""]], []
+    finally:
+        if upload:
+            Path(upload).unlink(missing_ok=True)  # drafts are confidential: never kept
+    from ..config import shared_dir
+
+    cases_path = shared_dir() / "eval" / "cases-dev.jsonl"
+    case_base = CaseBase([c for c in load_cases(cases_path) if not c.held_out and c.policy_text]) if cases_path.exists() else None
+    findings = Detector(case_base).review(draft)
+    result = build(draft, findings, ctx.index.store)
+    out = Path(tempfile.mkdtemp(prefix="review-"))
+    docx(result, draft, out / "审查意见.docx")
+    (out / "审查意见.md").write_text(markdown(result, draft), encoding="utf-8")
+    ctx.audit.record(user, role, "review", input_bytes=raw, clause_ids=sorted({c for f in findings for c in f.provisions}),
+                     index_snapshot=ctx.index.store.snapshot(), answer=json.dumps(result["findings"], ensure_ascii=False))
+    rows = [[f.clause_index, f.clause_label, f.category, f.severity, "、".join(f.articles), f.suggestion] for f in findings]
+    if not rows:
+        rows = [[0, "", f"全部 {len(draft.clauses)} 个条款未发现问题", "", "", ""]]
+    return rows, [str(out / "审查意见.docx"), str(out / "审查意见.md")]
+
+
+def documents(ctx: AppContext) -> list[list]:
+    from ..documents.model import DocMeta
+
+    status_cn = {"in_force": "现行有效", "repealed": "已废止", "expired": "已失效", "not_yet_effective": "尚未施行"}
+    rows = []
+    for r in ctx.index.store.doc_rows():
+        meta = DocMeta(**r["meta"])
+        rows.append([r["doc_id"], meta.title, meta.doc_number or "", meta.level or "", meta.region or "", meta.kind or "",
+                     meta.effective or meta.published or "", status_cn[meta.status()], r["n_clauses"], r["ingested_at"]])
+    return rows
+
+
+def build_app(ctx: AppContext):
+    import gradio as gr
+
+    with gr.Blocks(title="政策法规知识助手") as app:
+        gr.Markdown("# 政策法规知识助手\n招商引资政策问答、项目政策匹配、文稿公平竞争审查。每个回答都注明所依据的条款。")
+        if ctx.users is None:
+            gr.Markdown(OPEN_BANNER)
+        with gr.Tab("政策问答"):
+            with gr.Row():
+                as_of = gr.Textbox(label="有效日期（YYYY-MM-DD，默认今天）", scale=1)
+                region = gr.Textbox(label="地区（可选）", scale=1)
+            chat = gr.Chatbot(label="对话", height=420)
+            question = gr.Textbox(label="问题", placeholder="例如：招商引资中能不能给企业返还税收？")
+            sources = gr.Markdown(label="引用条款")
+            def on_ask(m, h, a, r, request: gr.Request):
+                return ask(ctx, m, h, a, r, request)
+
+            question.submit(on_ask, [question, chat, as_of, region], [chat, sources], api_name="ask").then(lambda: "", None, question)
+        with gr.Tab("项目匹配"):
+            profile = gr.Code(label="项目信息（JSON）", language="json",
+                              value=json.dumps({"name": "", "industry": "", "region": "", "fixed_asset_investment_wan": None,
+                                                "land_mu": None, "annual_tax_wan": None, "chain_role": None,
+                                                "qualifications": []}, ensure_ascii=False, indent=1))
+            match_as_of = gr.Textbox(label="判断日期（可选）")
+            match_btn = gr.Button("匹配政策", variant="primary")
+            match_report = gr.Markdown()
+            match_files = gr.File(label="下载报告", file_count="multiple")
+            def on_match(p, a, request: gr.Request):
+                return match_project(ctx, p, a, request)
+
+            match_btn.click(on_match, [profile, match_as_of], [match_report, match_files], api_name="match")
+        with gr.Tab("文稿审查"):
+            draft = gr.File(label="上传文稿（.docx .txt .md）", type="filepath")
+            review_btn = gr.Button("开始审查", variant="primary")
+            findings = gr.Dataframe(headers=["条款序号", "条款", "问题类别", "风险", "依据", "修改建议"], wrap=True)
+            review_files = gr.File(label="下载审查意见", file_count="multiple")
+            def on_review(f, request: gr.Request):
+                return review_draft(ctx, f, request)
+
+            review_btn.click(on_review, [draft], [findings, review_files], api_name="review")
+        with gr.Tab("知识库"):
+            docs = gr.Dataframe(headers=["编号", "标题", "文号", "层级", "地区", "类别", "施行", "状态", "条款数", "导入时间"], wrap=True)
+            refresh = gr.Button("刷新")
+            refresh.click(lambda: documents(ctx), None, docs, api_name="documents")
+            app.load(lambda: documents(ctx), None, docs)
+    return app
+
+
+def serve(ctx: AppContext, host: str = "127.0.0.1", port: int = 7860, block: bool = True):
+    if ctx.users is None and host not in ("127.0.0.1", "localhost"):
+        raise AssistantError("未配置用户文件时只能在 127.0.0.1 上运行；请用 --users 指定用户文件")
+    app = build_app(ctx)
+    auth = (lambda u, p: ctx.users.authenticate(u, p)) if ctx.users else None
+    app.queue(default_concurrency_limit=4)
+    app.launch(server_name=host, server_port=port, auth=auth, max_file_size=f"{ctx.max_upload_mb:g}mb",
+               prevent_thread_lock=not block, show_error=False)
+    return app
+
+
+__all__ = ["AppContext", "ask", "match_project", "review_draft", "documents", "build_app", "serve"]

@@ -1,0 +1,61 @@
+"""`policy-assistant serve` (the Gradio app) and `policy-assistant audit export|verify`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..config import DEFAULT_INDEX, cache_dir
+
+DEFAULT_AUDIT = Path("indexes/audit.sqlite")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("serve", help="启动网页应用（政策问答 / 项目匹配 / 文稿审查 / 知识库）")
+    p.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--users", type=Path, default=None, help="用户文件（YAML，bcrypt 哈希）；不指定则仅本机开放访问")
+    p.add_argument("--audit", type=Path, default=DEFAULT_AUDIT, help="审计日志（SQLite）")
+    p.add_argument("--max-upload-mb", type=float, default=20.0)
+    p.set_defaults(func=cmd_serve)
+
+    a = sub.add_parser("audit", help="审计日志：导出或校验")
+    asub = a.add_subparsers(dest="audit_command", parser_class=type(a))
+    e = asub.add_parser("export", help="导出审计记录")
+    e.add_argument("--since", default=None, help="起始日期（YYYY-MM-DD）")
+    e.add_argument("--format", choices=["csv", "jsonl"], default="jsonl")
+    e.add_argument("--audit", type=Path, default=DEFAULT_AUDIT)
+    e.set_defaults(func=cmd_audit_export)
+    v = asub.add_parser("verify", help="校验审计日志的哈希链是否被篡改")
+    v.add_argument("--audit", type=Path, default=DEFAULT_AUDIT)
+    v.set_defaults(func=cmd_audit_verify)
+
+
+def cmd_serve(args) -> int:
+    from ..app.audit import AuditLog
+    from ..app.ui import AppContext, serve
+    from ..app.users import Users
+
+    users = Users.load(args.users) if args.users else None
+    args.audit.parent.mkdir(parents=True, exist_ok=True)
+    ctx = AppContext(args.index, AuditLog(args.audit), users, max_upload_mb=args.max_upload_mb)
+    ctx.retriever  # open the index now: a missing index is an error before the server starts
+    print(f"应用地址：http://{args.host}:{args.port}（缓存目录 {cache_dir()}）", file=sys.stderr)
+    serve(ctx, args.host, args.port)
+    return 0
+
+
+def cmd_audit_export(args) -> int:
+    from ..app.audit import AuditLog
+
+    sys.stdout.write(AuditLog(args.audit).export(args.since, args.format))
+    return 0
+
+
+def cmd_audit_verify(args) -> int:
+    from ..app.audit import AuditLog
+
+    ok, bad = AuditLog(args.audit).verify()
+    print("审计日志完整，未发现篡改" if ok else f"审计日志在第 {bad} 条记录处被篡改或断链")
+    return 0 if ok else 1

@@ -1,0 +1,136 @@
+"""The app's handlers, login roles and the audit trail; one live server on loopback driven by gradio_client."""
+
+from __future__ import annotations
+
+import sqlite3
+import socket
+from pathlib import Path
+
+import pytest
+
+from assistant.app.audit import AuditLog
+from assistant.app.users import Users, hash_password
+from assistant.errors import AssistantError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_audit_chain_detects_an_edited_row(tmp_path, capsys):
+    from assistant.cli.main import main
+
+    path = tmp_path / "audit.sqlite"
+    log = AuditLog(path)
+    for q in ("能否返还税收", "外资企业能享受政策吗", "柳河县投资奖励"):
+        log.record("张三", "经办人员", "ask", question=q, clause_ids=["fair-competition-review-regulation-2024#第十条"])
+    assert log.verify() == (True, None)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        log.db.execute("UPDATE audit SET user='李四' WHERE id=2")
+    log.db.rollback()
+    db = sqlite3.connect(path)  # an attacker with file access drops the trigger and edits a row
+    db.execute("DROP TRIGGER audit_no_update")
+    db.execute("UPDATE audit SET user='李四' WHERE id=2")
+    db.commit()
+    assert AuditLog(path).verify() == (False, 2)
+    assert main(["audit", "verify", "--audit", str(path)]) == 1
+    assert "第 2 条" in capsys.readouterr().out
+    assert main(["audit", "export", "--audit", str(path), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.count("\n") == 4  # header + 3 rows; questions only as hashes
+    assert "能否返还税收" not in log.export()
+
+
+def test_users_roles_and_hashes():
+    users = Users({"jing": {"password_hash": hash_password("j-pass"), "role": "经办人员"},
+                   "shen": {"password_hash": hash_password("s-pass"), "role": "审查人员"}})
+    assert users.authenticate("jing", "j-pass") and not users.authenticate("jing", "wrong") and not users.authenticate("nobody", "x")
+    assert Users.allowed("经办人员", "ask") and not Users.allowed("经办人员", "review") and Users.allowed("审查人员", "review")
+    with pytest.raises(AssistantError, match="不接受明文密码"):
+        Users({"x": {"password_hash": "plain", "role": "管理员"}})
+
+
+class _Req:
+    def __init__(self, username):
+        self.username = username
+
+
+@pytest.fixture(scope="module")
+def ctx(real_index, tmp_path_factory):
+    from assistant.app.ui import AppContext
+
+    users = Users({"jing": {"password_hash": hash_password("j"), "role": "经办人员"},
+                   "shen": {"password_hash": hash_password("s"), "role": "审查人员"}})
+    return AppContext(real_index.root, AuditLog(tmp_path_factory.mktemp("audit") / "a.sqlite"), users,
+                      rule_dirs=(REPO / "corpus" / "rules", REPO / "eval" / "rules"))
+
+
+def test_chat_answers_with_sources_and_audits(ctx):
+    from assistant.app.ui import ask
+
+    history, sources = ask(ctx, "外商投资企业能平等适用国家支持企业发展的政策吗", [], request=_Req("jing"))
+    assert history[-1]["role"] == "assistant" and "外商投资法" in history[-1]["content"]
+    assert "<mark>" in sources and "foreign-investment-law-2019#第九条" in sources
+    history, _ = ask(ctx, "那负面清单呢？", history, request=_Req("jing"))
+    assert history[-1]["role"] == "assistant"
+    rows = ctx.audit.rows()
+    assert [r["action"] for r in rows[-2:]] == ["ask", "ask"] and "第九条" in rows[-2]["clause_ids"]
+    assert ctx.audit.verify() == (True, None)
+
+
+def test_roles_are_enforced(ctx, tmp_path):
+    from assistant.app.ui import review_draft
+
+    draft = tmp_path / "草案.txt"
+    draft.write_text("第一条 对在本县注册的企业按其缴纳税收的50%给予奖励。\n第二条 本办法自发布之日起施行。\n", encoding="utf-8")
+    rows, files = review_draft(ctx, str(draft), request=_Req("jing"))
+    assert "无权" in rows[0][2] and files == [] and not draft.exists()  # refused, and the upload is gone
+    draft.write_text("第一条 对在本县注册的企业按其缴纳税收的50%给予奖励。\n第二条 本办法自发布之日起施行。\n", encoding="utf-8")
+    rows, files = review_draft(ctx, str(draft), request=_Req("shen"))
+    assert rows[0][1] == "第一条" and "公平竞争审查条例第十条第二项" in rows[0][4]
+    assert files[0].endswith(".docx") and not draft.exists()
+    rows, _ = review_draft(ctx, str(draft), request=_Req("ghost"))
+    assert "登录已失效" in rows[0][2]
+
+
+def test_exe_renamed_docx_is_refused(ctx, tmp_path):
+    from assistant.app.ui import review_draft
+
+    fake = tmp_path / "setup.docx"
+    fake.write_bytes(b"MZ\x90\x00" + b"\x00" * 2000)
+    rows, files = review_draft(ctx, str(fake), request=_Req("shen"))
+    assert "不是有效的 .docx" in rows[0][2] and files == [] and not fake.exists()
+
+
+def test_match_tab(ctx):
+    import json
+
+    from assistant.app.ui import match_project
+
+    report, files = match_project(ctx, json.dumps({"industry": "医药制造", "region": "柳河县", "fixed_asset_investment_wan": 12000,
+                                                   "land_mu": 50}, ensure_ascii=False), "2024-06-01", request=_Req("jing"))
+    assert "工业类项目固定资产投资奖励" in report and len(files) == 2
+    report, files = match_project(ctx, "{not json", "", request=_Req("jing"))
+    assert report.startswith("⚠️") and files == []
+
+
+@pytest.mark.integration
+def test_live_server_on_loopback(ctx):
+    """A real Gradio server on 127.0.0.1, queried through gradio_client with a login."""
+    from gradio_client import Client
+
+    from assistant.app.ui import serve
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = serve(ctx, "127.0.0.1", port, block=False)
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", auth=("jing", "j"), verbose=False)
+        history, sources = client.predict("外商投资企业能平等适用国家支持企业发展的政策吗", [], "", "", api_name="/ask")
+        from assistant.app.ui import _text
+
+        assert "外商投资法" in _text(history[-1]["content"]) and "第九条" in sources
+        history, _ = client.predict("那负面清单呢？", history, "", "", api_name="/ask")
+        assert _text(history[-1]["content"]).startswith(("根据", "无法"))
+        with pytest.raises(Exception):
+            Client(f"http://127.0.0.1:{port}/", auth=("jing", "wrong"), verbose=False)
+    finally:
+        app.close()
