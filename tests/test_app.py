@@ -124,11 +124,11 @@ def test_live_server_on_loopback(ctx):
     app = serve(ctx, "127.0.0.1", port, block=False)
     try:
         client = Client(f"http://127.0.0.1:{port}/", auth=("jing", "j"), verbose=False)
-        history, sources = client.predict("外商投资企业能平等适用国家支持企业发展的政策吗", [], "", "", api_name="/ask")
+        history, sources = client.predict("外商投资企业能平等适用国家支持企业发展的政策吗", [], "", "", "", "", api_name="/ask")
         from assistant.app.ui import _text
 
         assert "外商投资法" in _text(history[-1]["content"]) and "第九条" in sources
-        history, _ = client.predict("那负面清单呢？", history, "", "", api_name="/ask")
+        history, _ = client.predict("那负面清单呢？", history, "", "", "", "", api_name="/ask")
         assert _text(history[-1]["content"]).startswith(("根据", "无法"))
         with pytest.raises(Exception):
             Client(f"http://127.0.0.1:{port}/", auth=("jing", "wrong"), verbose=False)

@@ -4,7 +4,10 @@ No `from __future__ import annotations` here: Gradio injects `gr.Request` by eva
 """
 
 
+import inspect
 import json
+import re
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,7 +61,8 @@ class AppContext:
         return name, role
 
 
-def ask(ctx: AppContext, message: str, history: list[dict], as_of: str = "", region: str = "", request=None):
+def ask(ctx: AppContext, message: str, history: list[dict], as_of: str = "", region: str = "", request=None,
+        level: str = "", kind: str = ""):
     """One chat turn → (history with the answer, sources Markdown)."""
     from ..answer.extractive import ExtractiveAnswerer
     from ..retrieve import Filters
@@ -68,7 +72,8 @@ def ask(ctx: AppContext, message: str, history: list[dict], as_of: str = "", reg
         user, role = ctx.require(request, "ask")
         if not (message or "").strip():
             raise AssistantError("请输入问题")
-        filters = Filters(region=region or None, as_of=Filters.parse_date(as_of or None) or date.today())
+        filters = Filters(region=region or None, level=level or None, kind=kind or None,
+                          as_of=Filters.parse_date(as_of or None) or date.today())
         previous = [_text(m.get("content")) for m in history if m.get("role") == "user"]
         answer = ExtractiveAnswerer(ctx.retriever).ask(message, history=previous, filters=filters)
     except AssistantError as exc:
@@ -92,8 +97,28 @@ def _text(content) -> str:
     return str(content or "")
 
 
+PROFILE_FORM = [  # (field, label, kind)
+    ("name", "项目名称", "text"), ("industry", "行业", "text"), ("description", "项目描述", "text"), ("region", "落地地区（必填）", "text"),
+    ("total_investment_wan", "总投资（万元，可写“3亿元”）", "text"), ("fixed_asset_investment_wan", "固定资产投资（万元）", "text"),
+    ("land_mu", "用地（亩）", "text"), ("annual_tax_wan", "预计年税收（万元）", "text"),
+    ("local_fiscal_contribution_wan", "预计年地方财政贡献（万元）", "text"), ("rd_investment_wan", "年研发投入（万元）", "text"),
+    ("enterprise_type", "企业类型", ["", "内资", "外资", "国有", "民营"]), ("chain_role", "链上作用", ["", "延链", "补链", "强链"]),
+    ("qualifications", "资质与认定（逗号分隔）", "text"), ("talent", "拟引进人才（逗号分隔，如 博士,硕士）", "text"),
+]
+
+
+def profile_from_form(values) -> dict:
+    data = {}
+    for (name, _, _), value in zip(PROFILE_FORM, values):
+        value = (value or "").strip() if isinstance(value, str) else value
+        if value in (None, ""):
+            continue
+        data[name] = [v.strip() for v in re.split(r"[,，、]", value) if v.strip()] if name in ("qualifications", "talent") else value
+    return data
+
+
 def match_project(ctx: AppContext, profile_json: str, as_of: str = "", request=None):
-    """Profile (JSON text from the form) → (Markdown report, [md, json] download paths)."""
+    """Profile (JSON text, or the form's values turned into JSON) → (Markdown report, [md, json] download paths)."""
     from ..match.profile import parse_profile
     from ..match.report import markdown
     from ..match.service import match
@@ -170,6 +195,62 @@ def documents(ctx: AppContext) -> list[list]:
     return rows
 
 
+def admin_ingest(ctx: AppContext, uploads: list[str] | None, request=None) -> str:
+    """管理员: add uploaded files to the knowledge base (kept under <index>/uploads), or re-ingest every source."""
+    from ..index.ingest import ingest
+
+    try:
+        user, role = ctx.require(request, "admin")
+    except AssistantError as exc:
+        return f"⚠️ {exc}"
+    target = ctx.index_dir / "uploads"
+    target.mkdir(parents=True, exist_ok=True)
+    if uploads:
+        for u in uploads:
+            shutil.copy(u, target / Path(u).name)
+        paths = [target]
+    else:  # re-ingest every folder the index was built from
+        paths = sorted({Path(r["root"]) for r in ctx.index.store.doc_rows() if Path(r["root"]).exists()})
+    report = ingest(paths, ctx.index, show_progress=False)
+    ctx.audit.record(user, role, "ingest", question=json.dumps([str(p) for p in paths], ensure_ascii=False),
+                     index_snapshot=ctx.index.store.snapshot(),
+                     detail=json.dumps({s: report.count(s) for s in ("added", "updated", "removed", "failed")}))
+    lines = [f"{r.status}：{r.file}{('：' + r.detail) if r.detail else ''}" for r in report.results if r.status != "unchanged"]
+    return "\n".join(lines) or "没有变化"
+
+
+def admin_remove(ctx: AppContext, doc_id: str, request=None) -> str:
+    from ..index.ingest import remove_document
+
+    try:
+        user, role = ctx.require(request, "admin")
+    except AssistantError as exc:
+        return f"⚠️ {exc}"
+    doc_id = (doc_id or "").strip()
+    row = next((r for r in ctx.index.store.doc_rows() if r["doc_id"] == doc_id), None)
+    if row is None or not remove_document(ctx.index, doc_id):
+        return f"⚠️ 知识库中没有文件 {doc_id!r}"
+    uploaded = ctx.index_dir / "uploads" / row["file"]
+    if Path(row["root"]) == (ctx.index_dir / "uploads").resolve() and uploaded.exists():
+        uploaded.unlink()  # otherwise the next re-ingest would add it back
+    ctx.audit.record(user, role, "remove", question=doc_id, index_snapshot=ctx.index.store.snapshot())
+    return f"已移除：{doc_id}（{row['file']}）"
+
+
+def _handler(fn, n_inputs: int, gr):
+    """Wrap fn(*values, request) so Gradio passes one value per input and the gr.Request last."""
+
+    def handler(*args):
+        *values, request = args
+        return fn(*values, request=request)
+
+    handler.__signature__ = inspect.Signature(
+        [inspect.Parameter(f"v{i}", inspect.Parameter.POSITIONAL_OR_KEYWORD) for i in range(n_inputs)]
+        + [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=gr.Request)])
+    handler.__annotations__ = {"request": gr.Request}  # Gradio reads type hints to inject the request
+    return handler
+
+
 def build_app(ctx: AppContext):
     import gradio as gr
 
@@ -177,44 +258,66 @@ def build_app(ctx: AppContext):
         gr.Markdown("# 政策法规知识助手\n招商引资政策问答、项目政策匹配、文稿公平竞争审查。每个回答都注明所依据的条款。")
         if ctx.users is None:
             gr.Markdown(OPEN_BANNER)
+
         with gr.Tab("政策问答"):
             with gr.Row():
-                as_of = gr.Textbox(label="有效日期（YYYY-MM-DD，默认今天）", scale=1)
-                region = gr.Textbox(label="地区（可选）", scale=1)
+                as_of = gr.Textbox(label="有效日期（YYYY-MM-DD，默认今天）")
+                region = gr.Textbox(label="地区（可选）")
+                level = gr.Dropdown(["", "national", "provincial", "municipal", "county", "park"], value="", label="层级")
+                kind = gr.Dropdown(["", "law", "regulation", "rule", "negative_list", "catalog", "local_policy", "notice"],
+                                   value="", label="文件类别")
             chat = gr.Chatbot(label="对话", height=420)
             question = gr.Textbox(label="问题", placeholder="例如：招商引资中能不能给企业返还税收？")
-            sources = gr.Markdown(label="引用条款")
-            def on_ask(m, h, a, r, request: gr.Request):
-                return ask(ctx, m, h, a, r, request)
+            ask_btn = gr.Button("提问", variant="primary")
+            sources = gr.Markdown()
+            chat_inputs = [question, chat, as_of, region, level, kind]
+            on_ask = _handler(lambda m, h, a, r, lv, k, request: ask(ctx, m, h, a, r, request, lv, k), len(chat_inputs), gr)
+            question.submit(on_ask, chat_inputs, [chat, sources], api_name="ask").then(lambda: "", None, question)
+            ask_btn.click(on_ask, chat_inputs, [chat, sources], api_name=False).then(lambda: "", None, question)
 
-            question.submit(on_ask, [question, chat, as_of, region], [chat, sources], api_name="ask").then(lambda: "", None, question)
         with gr.Tab("项目匹配"):
-            profile = gr.Code(label="项目信息（JSON）", language="json",
-                              value=json.dumps({"name": "", "industry": "", "region": "", "fixed_asset_investment_wan": None,
-                                                "land_mu": None, "annual_tax_wan": None, "chain_role": None,
-                                                "qualifications": []}, ensure_ascii=False, indent=1))
-            match_as_of = gr.Textbox(label="判断日期（可选）")
+            fields = []
+            with gr.Row():
+                for _, label, choice in PROFILE_FORM:
+                    if isinstance(choice, list):
+                        fields.append(gr.Dropdown(choice, value="", label=label, min_width=220))
+                    else:
+                        fields.append(gr.Textbox(label=label, min_width=220))
+            match_as_of = gr.Textbox(label="判断日期（可选，默认计划开工日或今天）")
             match_btn = gr.Button("匹配政策", variant="primary")
             match_report = gr.Markdown()
             match_files = gr.File(label="下载报告", file_count="multiple")
-            def on_match(p, a, request: gr.Request):
-                return match_project(ctx, p, a, request)
 
-            match_btn.click(on_match, [profile, match_as_of], [match_report, match_files], api_name="match")
+            def run_match(*values, request):
+                *form, when = values
+                return match_project(ctx, json.dumps(profile_from_form(form), ensure_ascii=False), when, request)
+
+            match_btn.click(_handler(run_match, len(fields) + 1, gr), [*fields, match_as_of], [match_report, match_files],
+                            api_name="match")
+
         with gr.Tab("文稿审查"):
             draft = gr.File(label="上传文稿（.docx .txt .md）", type="filepath")
             review_btn = gr.Button("开始审查", variant="primary")
             findings = gr.Dataframe(headers=["条款序号", "条款", "问题类别", "风险", "依据", "修改建议"], wrap=True)
             review_files = gr.File(label="下载审查意见", file_count="multiple")
-            def on_review(f, request: gr.Request):
-                return review_draft(ctx, f, request)
+            review_btn.click(_handler(lambda f, request: review_draft(ctx, f, request), 1, gr), [draft],
+                             [findings, review_files], api_name="review")
 
-            review_btn.click(on_review, [draft], [findings, review_files], api_name="review")
         with gr.Tab("知识库"):
             docs = gr.Dataframe(headers=["编号", "标题", "文号", "层级", "地区", "类别", "施行", "状态", "条款数", "导入时间"], wrap=True)
             refresh = gr.Button("刷新")
             refresh.click(lambda: documents(ctx), None, docs, api_name="documents")
             app.load(lambda: documents(ctx), None, docs)
+            gr.Markdown("#### 管理（仅管理员）")
+            uploads = gr.File(label="添加文件到知识库（不选文件则重新导入全部来源）", file_count="multiple", type="filepath")
+            ingest_btn = gr.Button("导入 / 重新导入")
+            remove_id = gr.Textbox(label="要移除的文件编号")
+            remove_btn = gr.Button("移除文件", variant="stop")
+            admin_out = gr.Textbox(label="结果", lines=6)
+            ingest_btn.click(_handler(lambda u, request: admin_ingest(ctx, u, request), 1, gr), [uploads], [admin_out],
+                             api_name="ingest").then(lambda: documents(ctx), None, docs)
+            remove_btn.click(_handler(lambda d, request: admin_remove(ctx, d, request), 1, gr), [remove_id], [admin_out],
+                             api_name="remove").then(lambda: documents(ctx), None, docs)
     return app
 
 

@@ -159,3 +159,14 @@ def _progress(total: int, enabled: bool):
     from tqdm import tqdm
 
     return tqdm(total=total, desc="导入", unit="份", file=sys.stderr, disable=not enabled, leave=False, dynamic_ncols=True)
+
+
+def remove_document(index: Index, doc_id: str) -> bool:
+    """Delete one document from the store (atomically) and its vectors. False when it is not indexed."""
+    if doc_id not in index.store.doc_hashes():
+        return False
+    stale = index.store.chunk_ids(doc_id)
+    index.store.delete_document(doc_id)
+    index.vectors.delete(stale)
+    index.store.snapshot()
+    return True

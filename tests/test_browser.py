@@ -1,0 +1,118 @@
+"""The app in a real browser: Debian's chromium driven by Playwright, against a live server on loopback.
+Screenshots go to test-artifacts/ (git-ignored) for a person to look at."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+        "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def server(real_index, tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright")
+    from assistant.app.audit import AuditLog
+    from assistant.app.ui import AppContext, serve
+    from assistant.app.users import Users, hash_password
+
+    users = Users({"jing": {"password_hash": hash_password("jing-pw"), "role": "经办人员"},
+                   "shen": {"password_hash": hash_password("shen-pw"), "role": "审查人员"}})
+    audit = AuditLog(tmp_path_factory.mktemp("audit") / "audit.sqlite")
+    ctx = AppContext(real_index.root, audit, users, rule_dirs=(REPO / "corpus" / "rules", REPO / "eval" / "rules"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = serve(ctx, "127.0.0.1", port, block=False)
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield f"http://127.0.0.1:{port}/", ctx
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def login(browser, url, user, password):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    page.goto(url)
+    page.get_by_label("username").fill(user)
+    page.get_by_label("password").fill(password)
+    page.get_by_role("button", name="Login").click()
+    return page
+
+
+def test_wrong_password_is_refused(browser, server):
+    url, _ = server
+    page = login(browser, url, "shen", "not-the-password")
+    page.get_by_text("Incorrect Credentials").wait_for(timeout=15000)
+    page.screenshot(path=str(ARTIFACTS / "01-wrong-password.png"))
+    page.close()
+
+
+def test_reviewer_asks_matches_and_reviews(browser, server, tmp_path):
+    url, ctx = server
+    page = login(browser, url, "shen", "shen-pw")
+    page.get_by_label("问题").fill("外商投资企业能平等适用国家支持企业发展的政策吗")
+    page.get_by_label("问题").press("Enter")
+    page.locator("mark").first.wait_for(timeout=60000)  # the cited clause, highlighted in the sources panel
+    assert "外商投资法" in page.content() and "foreign-investment-law-2019#第九条" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "02-chat-citations.png"), full_page=True)
+
+    page.get_by_role("tab", name="项目匹配").click()
+    page.get_by_label("行业").fill("医药制造")
+    page.get_by_label("落地地区（必填）").fill("柳河县")
+    page.get_by_label("固定资产投资（万元）").fill("1.2亿元")
+    page.get_by_label("用地（亩）").fill("50")
+    page.get_by_label("判断日期（可选，默认计划开工日或今天）").fill("2024-06-01")
+    page.get_by_role("button", name="匹配政策").click()
+    page.locator(":text('工业类项目固定资产投资奖励'):visible").first.wait_for(timeout=60000)
+    page.screenshot(path=str(ARTIFACTS / "03-match-report.png"), full_page=True)
+
+    draft = tmp_path / "投资协议草案.txt"
+    draft.write_text("第一条 项目投产后前三年，甲方按乙方缴纳税收形成的地方财政贡献的80%给予奖励。\n"
+                     "第二条 项目用地通过招标、拍卖或者挂牌方式公开出让。\n", encoding="utf-8")
+    page.get_by_role("tab", name="文稿审查").click()
+    page.locator("input[type=file]").first.set_input_files(str(draft))
+    page.get_by_role("button", name="开始审查").click()
+    page.locator(":text('公平竞争审查条例第十条第二项'):visible").first.wait_for(timeout=60000)
+    page.screenshot(path=str(ARTIFACTS / "04-review-findings.png"), full_page=True)
+    with page.expect_download(timeout=30000) as dl:
+        page.locator("a[download='审查意见.docx']:visible").first.click()
+    saved = ARTIFACTS / "审查意见.docx"
+    dl.value.save_as(str(saved))
+    import docx
+
+    assert any("公平竞争审查条例第十条第二项" in c.text for t in docx.Document(str(saved)).tables for r in t.rows for c in r.cells)
+    actions = [r["action"] for r in ctx.audit.rows()]
+    assert {"ask", "match", "review"} <= set(actions) and ctx.audit.verify() == (True, None)
+    page.close()
+
+
+def test_officer_cannot_review(browser, server, tmp_path):
+    url, _ = server
+    page = login(browser, url, "jing", "jing-pw")
+    draft = tmp_path / "草案.txt"
+    draft.write_text("第一条 对在本县注册的企业按其缴纳税收的50%给予奖励。\n第二条 本办法自发布之日起施行。\n", encoding="utf-8")
+    page.get_by_role("tab", name="文稿审查").click()
+    page.locator("input[type=file]").first.set_input_files(str(draft))
+    page.get_by_role("button", name="开始审查").click()
+    page.locator(":text('无权使用此功能'):visible").first.wait_for(timeout=30000)
+    page.screenshot(path=str(ARTIFACTS / "05-role-refused.png"))
+    page.close()
