@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INDEX ?= indexes/demo
 SHARED ?= ../shared
 
-.PHONY: run test test-fast setup setup-test ingest bench eval-stard clean
+.PHONY: run test test-fast setup setup-test ingest bench bench-app eval-stard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,6 @@ eval-stard: setup
 
 clean:
 	rm -rf $(INDEX) .pytest_cache
+
+bench-app: setup-test
+	$(BIN)/python -m eval.bench_app --index $(INDEX)

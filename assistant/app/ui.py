@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,6 +31,7 @@ class AppContext:
     rule_dirs: tuple[Path, ...] = (Path("corpus/rules"), Path("eval/rules"))
     max_upload_mb: float = 20.0
     _retriever: object = field(default=None, repr=False)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # index reads vs. admin writes
 
     @property
     def index(self):
@@ -75,7 +77,8 @@ def ask(ctx: AppContext, message: str, history: list[dict], as_of: str = "", reg
         filters = Filters(region=region or None, level=level or None, kind=kind or None,
                           as_of=Filters.parse_date(as_of or None) or date.today())
         previous = [_text(m.get("content")) for m in history if m.get("role") == "user"]
-        answer = ExtractiveAnswerer(ctx.retriever).ask(message, history=previous, filters=filters)
+        with ctx.lock:
+            answer = ExtractiveAnswerer(ctx.retriever).ask(message, history=previous, filters=filters)
     except AssistantError as exc:
         return history + [{"role": "user", "content": message}, {"role": "assistant", "content": f"⚠️ {exc}"}], ""
     ctx.audit.record(user, role, "ask", question=answer.question, clause_ids=[c.clause_id for c in answer.citations],
@@ -129,8 +132,9 @@ def match_project(ctx: AppContext, profile_json: str, as_of: str = "", request=N
         data = json.loads(profile_json or "{}")
         data = {k: v for k, v in data.items() if v not in (None, "", [])}
         profile = parse_profile(data)
-        result = match(profile, ctx.index, [d for d in ctx.rule_dirs if d.exists()], as_of=Filters.parse_date(as_of or None),
-                       retriever=ctx.retriever if profile.value("is_foreign") else None)
+        with ctx.lock:
+            result = match(profile, ctx.index, [d for d in ctx.rule_dirs if d.exists()], as_of=Filters.parse_date(as_of or None),
+                           retriever=ctx.retriever if profile.value("is_foreign") else None)
     except json.JSONDecodeError as exc:
         return f"⚠️ 项目信息格式错误：{exc}", []
     except AssistantError as exc:
@@ -171,7 +175,8 @@ def review_draft(ctx: AppContext, upload: str | None, request=None):
     cases_path = shared_dir() / "eval" / "cases-dev.jsonl"
     case_base = CaseBase([c for c in load_cases(cases_path) if not c.held_out and c.policy_text]) if cases_path.exists() else None
     findings = Detector(case_base).review(draft)
-    result = build(draft, findings, ctx.index.store)
+    with ctx.lock:
+        result = build(draft, findings, ctx.index.store)
     out = Path(tempfile.mkdtemp(prefix="review-"))
     docx(result, draft, out / "审查意见.docx")
     (out / "审查意见.md").write_text(markdown(result, draft), encoding="utf-8")
@@ -211,7 +216,8 @@ def admin_ingest(ctx: AppContext, uploads: list[str] | None, request=None) -> st
         paths = [target]
     else:  # re-ingest every folder the index was built from
         paths = sorted({Path(r["root"]) for r in ctx.index.store.doc_rows() if Path(r["root"]).exists()})
-    report = ingest(paths, ctx.index, show_progress=False)
+    with ctx.lock:
+        report = ingest(paths, ctx.index, show_progress=False)
     ctx.audit.record(user, role, "ingest", question=json.dumps([str(p) for p in paths], ensure_ascii=False),
                      index_snapshot=ctx.index.store.snapshot(),
                      detail=json.dumps({s: report.count(s) for s in ("added", "updated", "removed", "failed")}))
@@ -228,7 +234,9 @@ def admin_remove(ctx: AppContext, doc_id: str, request=None) -> str:
         return f"⚠️ {exc}"
     doc_id = (doc_id or "").strip()
     row = next((r for r in ctx.index.store.doc_rows() if r["doc_id"] == doc_id), None)
-    if row is None or not remove_document(ctx.index, doc_id):
+    with ctx.lock:
+        removed = row is not None and remove_document(ctx.index, doc_id)
+    if not removed:
         return f"⚠️ 知识库中没有文件 {doc_id!r}"
     uploaded = ctx.index_dir / "uploads" / row["file"]
     if Path(row["root"]) == (ctx.index_dir / "uploads").resolve() and uploaded.exists():

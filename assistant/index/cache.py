@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -36,6 +37,7 @@ class CachedEmbedder(Embedder):
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
         self.hits = 0
         self.misses = 0
+        self._lock = threading.Lock()  # one SQLite connection and one model instance, shared by app threads
 
     @property
     def key(self) -> str:
@@ -48,6 +50,10 @@ class CachedEmbedder(Embedder):
         return self.inner._embed(texts, is_query)
 
     def _run(self, texts: list[str], is_query: bool) -> np.ndarray:
+        with self._lock:
+            return self._run_locked(texts, is_query)
+
+    def _run_locked(self, texts: list[str], is_query: bool) -> np.ndarray:
         keys = [_key(t, is_query) for t in texts]
         found: dict[str, np.ndarray] = {}
         for i in range(0, len(keys), 500):
