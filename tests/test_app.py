@@ -134,3 +134,51 @@ def test_live_server_on_loopback(ctx):
             Client(f"http://127.0.0.1:{port}/", auth=("jing", "wrong"), verbose=False)
     finally:
         app.close()
+
+
+def test_oversized_upload_is_refused_and_deleted(ctx, tmp_path):
+    from assistant.app.ui import review_draft
+
+    big = tmp_path / "大文稿.txt"
+    big.write_text("第一条 内容。\n" * 200_000, encoding="utf-8")
+    limit, ctx.max_upload_mb = ctx.max_upload_mb, 1.0
+    try:
+        rows, files = review_draft(ctx, str(big), request=_Req("shen"))
+    finally:
+        ctx.max_upload_mb = limit
+    assert "超过 1 MB 上限" in rows[0][2] and files == [] and not big.exists()
+
+
+def test_denied_and_expired_attempts_are_audited(ctx, tmp_path):
+    from assistant.app.ui import ask, review_draft
+
+    f = tmp_path / "x.txt"
+    f.write_text("第一条 内容。\n第二条 内容。\n", encoding="utf-8")
+    review_draft(ctx, str(f), request=_Req("jing"))
+    history, _ = ask(ctx, "能否返还税收", [], request=_Req("removed-user"))
+    assert "登录已失效" in history[-1]["content"]
+    actions = [(r["user"], r["action"]) for r in ctx.audit.rows()[-2:]]
+    assert actions == [("jing", "review:denied"), ("removed-user", "session:rejected")]
+
+
+def test_admin_adds_and_removes_a_document(tmp_path):
+    from assistant.app.ui import AppContext, admin_ingest, admin_remove, documents
+    from assistant.index import Index
+    from assistant.index.ingest import ingest
+
+    index = Index.open(tmp_path / "idx", embedder="fake")
+    ingest([REPO / "corpus"], index, show_progress=False)
+    users = Users({"admin": {"password_hash": hash_password("a"), "role": "管理员"},
+                   "jing": {"password_hash": hash_password("j"), "role": "经办人员"}})
+    ctx = AppContext(tmp_path / "idx", AuditLog(tmp_path / "audit.sqlite"), users)
+    new = tmp_path / "新办法.md"
+    new.write_text("# 某区促进数字经济发展若干措施（示例）\n\n第一条 对新认定的数字经济示范企业给予奖励20万元。\n\n第二条 本措施自发布之日起施行。\n",
+                   encoding="utf-8")
+    assert admin_ingest(ctx, [str(new)], request=_Req("jing")).startswith("⚠️")
+    out = admin_ingest(ctx, [str(new)], request=_Req("admin"))
+    assert "added：新办法.md" in out and any(r[0] == "新办法" for r in documents(ctx))
+    assert "已移除：新办法" in admin_remove(ctx, "新办法", request=_Req("admin"))
+    assert not any(r[0] == "新办法" for r in documents(ctx)) and "新办法#第一条" not in ctx.index.vectors.ids()
+    assert "没有文件" in admin_remove(ctx, "新办法", request=_Req("admin"))
+    assert admin_ingest(ctx, None, request=_Req("admin")) == "没有变化"  # re-ingest does not bring it back
+    assert [r["action"] for r in ctx.audit.rows()] == ["admin:denied", "ingest", "remove", "ingest"]

@@ -52,13 +52,15 @@ class AppContext:
             return "本机用户", "管理员"
         name = getattr(request, "username", None) if request is not None else None
         role = self.users.role(name)
-        if role is None:
+        if role is None:  # session of a user who is no longer in the users file, or no session at all
+            self.audit.record(name or "未登录", "无", "session:rejected", detail="登录已失效或用户已被移除")
             raise AssistantError("登录已失效，请重新登录")
         return name, role
 
     def require(self, request, action: str) -> tuple[str, str]:
         name, role = self.who(request)
         if not Users.allowed(role, action):
+            self.audit.record(name, role, f"{action}:denied", detail="角色无此权限")
             raise AssistantError(f"当前角色“{role}”无权使用此功能")
         return name, role
 
