@@ -144,9 +144,8 @@ def bench_match(shared: Path, runs: int = 30) -> dict:
 
 def bench_review(shared: Path, runs: int = 10) -> dict:
     """A 5,000-character draft, reviewed without an LLM, vs. a budget of 3 s."""
-    from assistant.review.cases import load_cases
-    from assistant.review.detect import CaseBase, Detector
     from assistant.review.draft import split
+    from assistant.review.service import build_detector
 
     base = (REPO / "corpus" / "demo-investment-agreement-draft.md").read_text(encoding="utf-8").split("---", 2)[2]
     clauses = [l for l in base.splitlines() if l.startswith("第")]
@@ -154,11 +153,8 @@ def bench_review(shared: Path, runs: int = 10) -> dict:
     while len(text) < 5000:
         text += f"第{i + 1}条 " + clauses[i % len(clauses)].split(" ", 1)[1] + "\n"
         i += 1
-    from assistant.review.classifier import train
-
     t = time.perf_counter()
-    cases = load_cases(shared / "eval" / "cases-dev.jsonl")
-    detector = Detector(CaseBase([c for c in cases if not c.held_out and c.policy_text]), classifier=train(cases, shared / "corpus"))
+    detector = build_detector(shared / "eval" / "cases-dev.jsonl", shared / "corpus")
     setup = time.perf_counter() - t
     lat = []
     for _ in range(runs):

@@ -19,8 +19,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from assistant.review.cases import load_cases  # noqa: E402
-from assistant.review.classifier import train  # noqa: E402
-from assistant.review.detect import CaseBase, Detector  # noqa: E402
+from assistant.review.detect import Detector  # noqa: E402
+from assistant.review.service import build_detector  # noqa: E402
 from assistant.review.draft import DraftClause  # noqa: E402
 
 
@@ -70,8 +70,7 @@ def choose_threshold(cases_path: Path, max_fp: float = 0.05) -> dict:
 
 def measure(cases_path: Path, split: str, compliant: list[str], use_classifier: bool = True) -> dict:
     cases = load_cases(cases_path)
-    classifier = train(cases, cases_path.parent.parent / "corpus") if use_classifier else None
-    detector = Detector(CaseBase([c for c in cases if not c.held_out and c.policy_text]), classifier=classifier)
+    detector = build_detector(cases_path, use_classifier=use_classifier)
     target = [c for c in cases if c.held_out == (split == "held")]
     per_cat = defaultdict(lambda: {"cases": 0, "flagged": 0, "right_article": 0})
     flagged = right = policy = policy_flagged = 0

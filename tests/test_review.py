@@ -160,13 +160,10 @@ def test_long_draft_streams_with_progress(detector):
 
 @pytest.fixture(scope="module")
 def full_detector(shared_corpus):
-    from assistant.review.cases import load_cases
-    from assistant.review.classifier import train
-    from assistant.review.detect import CaseBase
+    from assistant.review.service import build_detector
 
     pytest.importorskip("sklearn")
-    cases = load_cases(shared_corpus.parent / "eval" / "cases-dev.jsonl")
-    return Detector(CaseBase([c for c in cases if not c.held_out and c.policy_text]), classifier=train(cases, shared_corpus))
+    return build_detector(shared_corpus.parent / "eval" / "cases-dev.jsonl", shared_corpus)
 
 
 def test_classifier_catches_wording_the_patterns_miss(full_detector, detector):

@@ -31,6 +31,7 @@ class AppContext:
     rule_dirs: tuple[Path, ...] = (Path("corpus/rules"), Path("eval/rules"))
     max_upload_mb: float = 20.0
     _retriever: object = field(default=None, repr=False)
+    _detector: object = field(default=None, repr=False)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # index reads vs. admin writes
 
     @property
@@ -46,6 +47,15 @@ class AppContext:
             self._retriever = HybridRetriever(Index.open(self.index_dir, create=False))
         self._retriever.refresh()
         return self._retriever
+
+    @property
+    def detector(self):
+        """Built once per app (case base, cached classifier, retrieval of the detailing 实施办法 article)."""
+        if self._detector is None:
+            from ..review.service import build_detector
+
+            self._detector = build_detector(retriever=self.retriever)
+        return self._detector
 
     def who(self, request) -> tuple[str, str]:
         if self.users is None:
@@ -153,8 +163,6 @@ def match_project(ctx: AppContext, profile_json: str, as_of: str = "", request=N
 
 def review_draft(ctx: AppContext, upload: str | None, request=None):
     """Uploaded draft → (findings rows, [docx, md] download paths). The upload is deleted after use."""
-    from ..review.cases import load_cases
-    from ..review.detect import CaseBase, Detector
     from ..review.draft import load_draft
     from ..review.report import build, docx, markdown
 
@@ -172,11 +180,7 @@ def review_draft(ctx: AppContext, upload: str | None, request=None):
     finally:
         if upload:
             Path(upload).unlink(missing_ok=True)  # drafts are confidential: never kept
-    from ..config import shared_dir
-
-    cases_path = shared_dir() / "eval" / "cases-dev.jsonl"
-    case_base = CaseBase([c for c in load_cases(cases_path) if not c.held_out and c.policy_text]) if cases_path.exists() else None
-    findings = Detector(case_base).review(draft)
+    findings = ctx.detector.review(draft)
     with ctx.lock:
         result = build(draft, findings, ctx.index.store)
     out = Path(tempfile.mkdtemp(prefix="review-"))

@@ -25,11 +25,9 @@ def register(sub) -> None:
 
 def cmd_review(args) -> int:
     from ..index import Index
-    from ..review.cases import load_cases
-    from ..review.classifier import train
-    from ..review.detect import CaseBase, Detector
     from ..review.draft import load_draft
     from ..review.report import build, docx, markdown
+    from ..review.service import build_detector
 
     fmt = "json" if args.json else args.format
     if fmt == "docx" and args.output is None:
@@ -47,14 +45,10 @@ def cmd_review(args) -> int:
         retriever = HybridRetriever(index)
     except AssistantError as exc:
         print(f"提示：{exc}；报告中将不附条款原文", file=sys.stderr)
-    case_base = classifier = None
     cases_path = args.cases or shared_dir() / "eval" / "cases-dev.jsonl"
-    if cases_path.exists():
-        cases = load_cases(cases_path)
-        case_base = CaseBase([c for c in cases if not c.held_out and c.policy_text])
-        classifier = train(cases, shared_dir() / "corpus")  # cached after the first run; None without scikit-learn
-    else:
+    if not cases_path.exists():
         print(f"提示：未找到违规案例库 {cases_path}，仅按规则库审查", file=sys.stderr)
+    detector = build_detector(cases_path, retriever=retriever)
 
     show = sys.stderr.isatty() and len(draft.clauses) > 50
 
@@ -62,7 +56,7 @@ def cmd_review(args) -> int:
         if show and (i % 25 == 0 or i == n):
             print(f"\r审查进度 {i}/{n}", end="" if i < n else "\n", file=sys.stderr, flush=True)
 
-    findings = Detector(case_base, classifier=classifier, retriever=retriever).review(draft, progress=progress)
+    findings = detector.review(draft, progress=progress)
     result = build(draft, findings, store)
     if fmt == "docx":
         docx(result, draft, args.output)
