@@ -25,9 +25,9 @@ from assistant.documents.model import DocMeta, Document  # noqa: E402
 from assistant.index import Index  # noqa: E402
 from assistant.index.ingest import reconcile, write_document  # noqa: E402
 from assistant.retrieve import HybridRetriever  # noqa: E402
+from assistant.retrieve.hybrid import article_id  # noqa: E402
 from assistant.retrieve.memory import QuestionMemory  # noqa: E402
 
-ARTICLE_KEY = re.compile(r"^(第[^条]+条(?:之[一二三四五六七八九十]+)?)")
 KS = (1, 5, 10, 20, 100)
 
 
@@ -68,8 +68,7 @@ def build_index(docs: list[Document], path: Path, embedder: str) -> Index:
 def article_ids(hits) -> list[str]:
     out: list[str] = []
     for h in hits:
-        m = ARTICLE_KEY.match(h.chunk.chunk_id.split("#", 1)[1])
-        aid = h.chunk.doc_id + (m.group(1) if m else "")
+        aid = article_id(h.chunk.chunk_id).replace("#", "", 1)  # STARD ids are '<法名>第X条'
         if aid not in out:
             out.append(aid)
     return out

@@ -153,7 +153,7 @@ def test_no_chunk_spans_two_articles_over_reference_corpus(shared_corpus):
             heads = ARTICLE_LINE.findall(c.text)
             assert len(heads) <= 1, (c.chunk_id, heads)
             if heads:
-                assert c.article.startswith("第") and c.chunk_id.split("#", 1)[1].startswith(f"第"), c.chunk_id
+                assert c.article.startswith("第") and c.chunk_id.split("#", 1)[1].startswith("第"), c.chunk_id
                 assert cn_to_int(heads[0]) == cn_to_int(re.match(r"第(.+?)条", c.chunk_id.split("#", 1)[1]).group(1))
             # verbatim: every chunk is a substring of its source document (modulo blank lines)
             assert all(line in d.text for line in c.text.split("\n")), c.chunk_id

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 from ..index.tokenize import tokenize
 from ..retrieve import Filters, HybridRetriever
-from ..retrieve.expand import expansions
+from ..retrieve.expand import expand_query, expansions
 
 REFUSAL = "无法从现有文件中确认"
 FOLLOW_UP = re.compile(r"^(?:那|那么|如果|要是|假如|还有|另外|换成|改成)|呢[？?]?$")
@@ -73,10 +73,15 @@ class ExtractiveAnswerer:
         self.retriever = retriever
         self.cite = cite
 
-    def answerable(self, hits) -> bool:
+    def answerable(self, question: str, hits) -> bool:
+        """Exact cosine between the question and the top clauses (cached vectors), not the ANN's estimate:
+        an approximate index may miss a neighbour and the margin here is thin."""
         if not hits:
             return False
-        return max((h.dense_score or 0.0) for h in hits[:3]) >= MIN_DENSE
+        embedder = self.retriever.index.embedder
+        q = embedder.embed_queries([expand_query(question) if self.retriever.expand else question])[0]
+        p = embedder.embed_passages([h.chunk.passage() for h in hits[:3]])
+        return float((p @ q).max()) >= MIN_DENSE
 
     def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Answer:
         resolved = resolve(question, history or [])
@@ -96,7 +101,7 @@ class ExtractiveAnswerer:
                      best_sentence(h.chunk.text, terms))
             for h in chosen
         )
-        ok = self.answerable(hits)
+        ok = self.answerable(resolved, hits)
         if not ok:
             lines = [f"{REFUSAL}。以下是知识库中最接近的条款，仅供参考："]
         else:

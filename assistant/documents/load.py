@@ -185,7 +185,6 @@ def _pdf(data: bytes, display: str) -> str:
         raise LoadError(display, "不是有效的 PDF 文件（缺少 %PDF 文件头）")
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
 
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:

@@ -67,7 +67,8 @@ class VectorStore:
             self.col = client.get_or_create_collection(
                 COLLECTION,
                 embedding_function=PolicyEmbeddingFunction(embedder),  # type: ignore[arg-type]
-                configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}},
+                configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32,
+                                         "num_threads": 1}},  # single-threaded build: the same graph every time
                 metadata={"embedder": embedder.key},
             )
         except Exception as exc:

@@ -25,3 +25,9 @@ def expansions(query: str) -> list[str]:
         if any(w in query for w in when):
             out.extend(a for a in add if a not in query and a not in out)
     return out
+
+
+def expand_query(query: str) -> str:
+    """The query text the retrievers see: the question, then its statutory terms in brackets."""
+    extra = expansions(query)
+    return f"{query}（{'、'.join(extra)}）" if extra else query

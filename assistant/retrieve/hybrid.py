@@ -11,7 +11,7 @@ import numpy as np
 from ..documents.model import Chunk
 from ..index.open import Index
 from ..index.tokenize import tokenize
-from .expand import expansions
+from .expand import expand_query
 from .filters import Filters
 from .fusion import rrf, weighted
 
@@ -90,7 +90,7 @@ class HybridRetriever:
         self.by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self.by_prefix: dict[str, list[int]] = {}
         for i, c in enumerate(self.chunks):  # article id → its chunks (an article may be split into 款/项)
-            self.by_prefix.setdefault(_article_id(c.chunk_id), []).append(i)
+            self.by_prefix.setdefault(article_id(c.chunk_id), []).append(i)
         self.bm25 = None
         if self.chunks and any(tokens):
             self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
@@ -118,8 +118,7 @@ class HybridRetriever:
             if not allowed_docs:
                 return []
         n = max(self.candidates, k)
-        extra = expansions(query) if self.expand else []
-        expanded = f"{query}（{'、'.join(extra)}）" if extra else query
+        expanded = expand_query(query) if self.expand else query
         qvec = self.index.embedder.embed_queries([expanded])[0] if self.mode != "bm25" or memory is not None else None
         lexical = self._bm25(expanded, n, mask) if self.mode in ("hybrid", "bm25") else {}
         dense = self._dense(qvec, n, allowed_docs) if self.mode in ("hybrid", "dense") else {}
@@ -174,6 +173,7 @@ class HybridRetriever:
 _ARTICLE = re.compile(r"^(.*?#第[^第条]+条(?:之[一二三四五六七八九十]+)?)")
 
 
-def _article_id(chunk_id: str) -> str:
+def article_id(chunk_id: str) -> str:
+    """'doc#第十条第二款' → 'doc#第十条' (the article a chunk belongs to)."""
     m = _ARTICLE.match(chunk_id)
     return m.group(1) if m else chunk_id.split("@", 1)[0]
