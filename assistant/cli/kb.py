@@ -27,6 +27,7 @@ def register(sub) -> None:
                    help="元数据覆盖文件（YAML：文件名 → 字段），用于不能修改的源目录，如补记废止日期")
     p.add_argument("--json", action="store_true", help="以 JSON 输出每个文件的结果")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    p.add_argument("--chroma-url", default=None, help="新建索引时把向量放在 Chroma 服务上，如 http://127.0.0.1:8000（SQLite 与 BM25 仍在 --index 目录）")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", help="检索条款（BM25 + 向量混合）")
@@ -79,7 +80,7 @@ def _filters(args):
 def _open(args, create: bool = False, embedder: str | None = None):
     from ..index import Index
 
-    return Index.open(args.index, embedder=embedder, create=create)
+    return Index.open(args.index, embedder=embedder, create=create, chroma=getattr(args, "chroma_url", None))
 
 
 def cmd_ingest(args) -> int:

@@ -13,6 +13,7 @@ from ..errors import IndexError_
 from .embedders.base import Embedder
 
 COLLECTION = "chunks"
+OVERFETCH = 3
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 logging.getLogger("chromadb").setLevel(logging.ERROR)
 
@@ -55,7 +56,7 @@ class PolicyEmbeddingFunction:
 class VectorStore:
     """One chroma collection of chunk vectors keyed by chunk id."""
 
-    def __init__(self, path: Path | None, embedder: Embedder, client=None) -> None:
+    def __init__(self, path: Path | None, embedder: Embedder, client=None, collection: str = COLLECTION) -> None:
         import chromadb
         from chromadb.config import Settings
 
@@ -65,14 +66,15 @@ class VectorStore:
                 client = chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
             self.client = client
             self.col = client.get_or_create_collection(
-                COLLECTION,
+                collection,
                 embedding_function=PolicyEmbeddingFunction(embedder),  # type: ignore[arg-type]
                 configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32,
                                          "num_threads": 1}},  # single-threaded build: the same graph every time
                 metadata={"embedder": embedder.key},
             )
         except Exception as exc:
-            raise IndexError_(f"无法打开向量库 {path}：{exc}") from exc
+            where = f"Chroma 服务上的集合 {collection}" if client is not None and path is not None and not Path(path).exists() else path
+            raise IndexError_(f"无法打开向量库 {where}：{exc}") from exc
         stored = (self.col.metadata or {}).get("embedder")
         if stored and stored != embedder.key:
             raise IndexError_(f"索引由嵌入模型 {stored} 构建，当前为 {embedder.key}；请换用同一模型或重建索引")
@@ -86,6 +88,16 @@ class VectorStore:
             if len(got) < 5000:
                 return out
             offset += len(got)
+
+    def vectors_for(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by id (in pages; one bulk fetch from a server)."""
+        out: dict[str, np.ndarray] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 2000):
+            got = self.col.get(ids=ids[i : i + 2000], include=["embeddings"])
+            for cid, vec in zip(got["ids"], got["embeddings"]):
+                out[cid] = np.asarray(vec, dtype=np.float32)
+        return out
 
     def upsert(self, ids: list[str], vectors: np.ndarray, doc_ids: list[str]) -> None:
         for i in range(0, len(ids), 1000):
@@ -109,5 +121,13 @@ class VectorStore:
             if not doc_ids:
                 return []
             where = {"doc_id": {"$in": list(doc_ids)}}
-        res = self.col.query(query_embeddings=[vector.tolist()], n_results=min(n, count), where=where, include=["distances"])
-        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0])]
+        # Over-fetch ANN candidates and re-score them exactly: the top n no longer depends on how a particular HNSW
+        # graph was built, so an embedded store and a Chroma server return the same ranking.
+        res = self.col.query(query_embeddings=[vector.tolist()], n_results=min(n * OVERFETCH, count), where=where,
+                             include=["embeddings"])
+        ids = res["ids"][0]
+        if not ids:
+            return []
+        sims = np.asarray(res["embeddings"][0], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
+        order = sorted(range(len(ids)), key=lambda i: (-float(sims[i]), ids[i]))[:n]
+        return [(ids[i], float(sims[i])) for i in order]

@@ -91,6 +91,7 @@ class HybridRetriever:
         self.by_prefix: dict[str, list[int]] = {}
         for i, c in enumerate(self.chunks):  # article id → its chunks (an article may be split into 款/项)
             self.by_prefix.setdefault(article_id(c.chunk_id), []).append(i)
+        self._matrix = None  # dense vectors of self.chunks, loaded on the first dense query
         self.bm25 = None
         if self.chunks and any(tokens):
             self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
@@ -165,10 +166,27 @@ class HybridRetriever:
         return out
 
     def _dense(self, vector, n: int, allowed_docs) -> dict[str, float]:
-        hits = self.index.vectors.query(vector, n, allowed_docs)
-        # trust only ids present in the clause store (a crashed ingest may leave stale vectors)
-        return {cid: score for cid, score in hits if cid in self.by_id}
+        if len(self.chunks) > EXACT_MAX:  # very large collections: the vector store's ANN index
+            hits = self.index.vectors.query(vector, n, allowed_docs)
+            # trust only ids present in the clause store (a crashed ingest may leave stale vectors)
+            return {cid: score for cid, score in hits if cid in self.by_id}
+        # Exact cosine over all clause vectors: deterministic, and the same whether the vectors live in the embedded
+        # store or a Chroma server (HNSW answers varied between graphs and even between runs).
+        if self._matrix is None:
+            stored = self.index.vectors.vectors_for([c.chunk_id for c in self.chunks])
+            dim = len(next(iter(stored.values()))) if stored else len(vector)
+            self._matrix = np.vstack([stored.get(c.chunk_id, np.zeros(dim, dtype=np.float32)) for c in self.chunks]) if self.chunks else None
+        if self._matrix is None:
+            return {}
+        sims = self._matrix @ np.asarray(vector, dtype=np.float32)
+        if allowed_docs is not None:
+            allowed = set(allowed_docs)
+            sims = np.where([c.doc_id in allowed for c in self.chunks], sims, -np.inf)
+        top = np.argsort(-sims, kind="stable")[:n]
+        return {self.chunks[i].chunk_id: float(sims[i]) for i in top if np.isfinite(sims[i]) and sims[i] != 0.0}
 
+
+EXACT_MAX = 300_000  # clause vectors searched exactly in memory up to this many (≈ 460 MB at 384 dims)
 
 _ARTICLE = re.compile(r"^(.*?#第[^第条]+条(?:之[一二三四五六七八九十]+)?)")
 
