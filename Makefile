@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INDEX ?= indexes/demo
 SHARED ?= ../shared
 
-.PHONY: run test test-fast setup setup-test ingest bench bench-app eval-stard clean
+.PHONY: run test test-fast setup setup-test ingest bench bench-app eval eval-quick eval-stard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,18 @@ run: ingest
 	$(BIN)/policy-assistant demo --index $(INDEX) --once "招商引资项目能不能按地方财政贡献给企业奖励？"
 	$(BIN)/policy-assistant serve --index $(INDEX)
 
-test: setup-test  # pytest exit 5 (no tests collected) is reported, not failed
-	$(BIN)/python -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$rc
+test: setup-test  # pytest exit 5 (no tests collected) is reported, not failed; then the quality gate
+	$(BIN)/python -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; [ $$rc -eq 0 ] || exit $$rc
+	@if [ -f $(SHARED)/corpus/MANIFEST.tsv ]; then \
+	  $(BIN)/policy-assistant eval --quick --gate --out .eval-quick --history .eval-quick/history.jsonl > .eval-quick.log 2>&1; rc=$$?; \
+	  tail -n 25 .eval-quick.log; exit $$rc; \
+	else echo "eval gate skipped: $(SHARED)/corpus not found"; fi
+
+eval: setup-test  # the full report: STARD + policy QA vs BM25 and naive LangChain, answers, review, match
+	$(BIN)/policy-assistant eval
+
+eval-quick: setup-test
+	$(BIN)/policy-assistant eval --quick --gate
 
 test-fast: setup-test
 	$(BIN)/python -m pytest -q -m "not slow"

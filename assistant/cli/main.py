@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..errors import AssistantError
-from . import app, ask, kb, match, review, rules
+from . import app, ask, evaluate, kb, match, review, rules
 
 EXIT_USAGE = 2
 
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.register(sub)
     ask.register(sub)
     app.register(sub)
+    evaluate.register(sub)
     return parser
 
 

