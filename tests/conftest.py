@@ -57,3 +57,53 @@ def real_retriever(real_index):
     from assistant.retrieve import HybridRetriever
 
     return HybridRetriever(real_index)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, seconds: float, proc=None) -> None:
+    import time
+    import urllib.request
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except Exception:  # noqa: BLE001
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {seconds}s")
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    """A real llama.cpp OpenAI-compatible server on loopback with the hash-verified Qwen2.5-Coder-0.5B GGUF.
+    `.ci/run` builds llama-cpp-python (portable CMAKE_ARGS, wheel cached in ~/.cache/policy-assistant/wheels)."""
+    import subprocess
+    import sys
+
+    try:
+        import llama_cpp.server  # noqa: F401
+    except ImportError:
+        pytest.skip("llama-cpp-python[server] not installed (run .ci/run or .ci/llama.sh)")
+    from assistant.llm.model_file import ensure_model
+
+    model = ensure_model()
+    port = free_port()
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    with log.open("w") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+                                 "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--model_alias", "qwen-test"],
+                                stdout=fh, stderr=subprocess.STDOUT)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/v1/models", 180, proc)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -37,10 +37,16 @@ class Answer:
     answerable: bool
     citations: tuple[Citation, ...]
     question: str  # as resolved against the conversation
+    mode: str = "extractive"  # or "llm" (sentences post-checked against the cited clauses)
+    notice: str | None = None  # e.g. the LLM was unavailable and this is the extractive answer
+    unsupported: int = 0  # LLM sentences removed by the citation/quote check
+    model: str | None = None
+    prompt_version: str | None = None
 
     def to_dict(self) -> dict:
-        return {"answer": self.answer, "answerable": self.answerable, "question": self.question,
-                "citations": [asdict(c) for c in self.citations]}
+        return {"answer": self.answer, "answerable": self.answerable, "question": self.question, "mode": self.mode,
+                "notice": self.notice, "unsupported": self.unsupported, "model": self.model,
+                "prompt_version": self.prompt_version, "citations": [asdict(c) for c in self.citations]}
 
 
 def resolve(question: str, history: list[str]) -> str:

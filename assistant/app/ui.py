@@ -32,6 +32,7 @@ class AppContext:
     max_upload_mb: float = 20.0
     _retriever: object = field(default=None, repr=False)
     _detector: object = field(default=None, repr=False)
+    llm: object = None  # LLMSettings: answers through an OpenAI-compatible server, streamed and citation-checked
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # index reads vs. admin writes
 
     @property
@@ -78,10 +79,21 @@ class AppContext:
 def ask(ctx: AppContext, message: str, history: list[dict], as_of: str = "", region: str = "", request=None,
         level: str = "", kind: str = ""):
     """One chat turn → (history with the answer, sources Markdown)."""
-    from ..answer.extractive import ExtractiveAnswerer
+    final = None
+    for final in ask_stream(ctx, message, history, as_of, region, request, level, kind):
+        pass
+    return final
+
+
+def ask_stream(ctx: AppContext, message: str, history: list[dict], as_of: str = "", region: str = "", request=None,
+               level: str = "", kind: str = ""):
+    """One chat turn, streamed: with an LLM the draft text appears as it is generated (marked unchecked) and is
+    replaced by the citation-checked answer; without one, the extractive answer comes at once."""
+    from ..answer.extractive import Answer, ExtractiveAnswerer
     from ..retrieve import Filters
 
     history = list(history or [])
+    turn = [{"role": "user", "content": message}]
     try:
         user, role = ctx.require(request, "ask")
         if not (message or "").strip():
@@ -89,18 +101,33 @@ def ask(ctx: AppContext, message: str, history: list[dict], as_of: str = "", reg
         filters = Filters(region=region or None, level=level or None, kind=kind or None,
                           as_of=Filters.parse_date(as_of or None) or date.today())
         previous = [_text(m.get("content")) for m in history if m.get("role") == "user"]
-        with ctx.lock:
-            answer = ExtractiveAnswerer(ctx.retriever).ask(message, history=previous, filters=filters)
+        answer = None
+        if ctx.llm is not None:
+            from ..answer.grounded import GroundedAnswerer
+
+            with ctx.lock:
+                retriever = ctx.retriever
+            for part in GroundedAnswerer(retriever, ctx.llm, lock=ctx.lock).stream(message, history=previous, filters=filters):
+                if isinstance(part, Answer):
+                    answer = part
+                else:
+                    yield history + turn + [{"role": "assistant", "content": part + " ▌\n\n（生成中，完成后将逐句核验引用）"}], ""
+        else:
+            with ctx.lock:
+                answer = ExtractiveAnswerer(ctx.retriever).ask(message, history=previous, filters=filters)
     except AssistantError as exc:
-        return history + [{"role": "user", "content": message}, {"role": "assistant", "content": f"⚠️ {exc}"}], ""
+        yield history + turn + [{"role": "assistant", "content": f"⚠️ {exc}"}], ""
+        return
+    detail = "；".join(x for x in (answer.notice, f"删除无依据句子 {answer.unsupported}" if answer.unsupported else "") if x)
     ctx.audit.record(user, role, "ask", question=answer.question, clause_ids=[c.clause_id for c in answer.citations],
-                     index_snapshot=ctx.index.store.snapshot(), answer=answer.answer)
+                     index_snapshot=ctx.index.store.snapshot(), answer=answer.answer, model=answer.model or "extractive",
+                     prompt_version=answer.prompt_version or "none", detail=detail)
     sources = ["### 引用条款"]
     for i, c in enumerate(answer.citations, 1):
         full = ctx.index.store.clause(c.clause_id)["text"]
         sources.append(f"**[{i}] 《{c.title}》{c.doc_number or ''} {c.article}** `{c.clause_id}`\n\n"
                        + full.replace(c.quote, f"<mark>{c.quote}</mark>", 1))
-    return history + [{"role": "user", "content": message}, {"role": "assistant", "content": answer.answer}], "\n\n".join(sources)
+    yield history + turn + [{"role": "assistant", "content": answer.answer}], "\n\n".join(sources)
 
 
 def _text(content) -> str:
@@ -254,9 +281,16 @@ def admin_remove(ctx: AppContext, doc_id: str, request=None) -> str:
 def _handler(fn, n_inputs: int, gr):
     """Wrap fn(*values, request) so Gradio passes one value per input and the gr.Request last."""
 
-    def handler(*args):
-        *values, request = args
-        return fn(*values, request=request)
+    if inspect.isgeneratorfunction(fn):  # Gradio streams only from generator functions
+
+        def handler(*args):
+            *values, request = args
+            yield from fn(*values, request=request)
+    else:
+
+        def handler(*args):
+            *values, request = args
+            return fn(*values, request=request)
 
     handler.__signature__ = inspect.Signature(
         [inspect.Parameter(f"v{i}", inspect.Parameter.POSITIONAL_OR_KEYWORD) for i in range(n_inputs)]
@@ -285,7 +319,13 @@ def build_app(ctx: AppContext):
             ask_btn = gr.Button("提问", variant="primary")
             sources = gr.Markdown()
             chat_inputs = [question, chat, as_of, region, level, kind]
-            on_ask = _handler(lambda m, h, a, r, lv, k, request: ask(ctx, m, h, a, r, request, lv, k), len(chat_inputs), gr)
+            if ctx.llm is not None:
+                gr.Markdown(f"回答由大模型 `{ctx.llm.model}` 生成，逐句核验引用；核验不通过或服务不可用时改用摘录式回答。")
+
+            def on_ask_fn(m, h, a, r, lv, k, request):
+                yield from ask_stream(ctx, m, h, a, r, request, lv, k)
+
+            on_ask = _handler(on_ask_fn, len(chat_inputs), gr)
             question.submit(on_ask, chat_inputs, [chat, sources], api_name="ask").then(lambda: "", None, question)
             ask_btn.click(on_ask, chat_inputs, [chat, sources], api_name=False).then(lambda: "", None, question)
 

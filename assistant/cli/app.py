@@ -18,6 +18,9 @@ def register(sub) -> None:
     p.add_argument("--users", type=Path, default=None, help="用户文件（YAML，bcrypt 哈希）；不指定则仅本机开放访问")
     p.add_argument("--audit", type=Path, default=DEFAULT_AUDIT, help="审计日志（SQLite）")
     p.add_argument("--max-upload-mb", type=float, default=20.0)
+    from ..llm.settings import add_arguments
+
+    add_arguments(p)
     p.set_defaults(func=cmd_serve)
 
     a = sub.add_parser("audit", help="审计日志：导出或校验")
@@ -39,7 +42,9 @@ def cmd_serve(args) -> int:
 
     users = Users.load(args.users) if args.users else None
     args.audit.parent.mkdir(parents=True, exist_ok=True)
-    ctx = AppContext(args.index, AuditLog(args.audit), users, max_upload_mb=args.max_upload_mb)
+    from ..llm.settings import from_args
+
+    ctx = AppContext(args.index, AuditLog(args.audit), users, max_upload_mb=args.max_upload_mb, llm=from_args(args))
     ctx.retriever  # open the index now: a missing index is an error before the server starts
     print(f"应用地址：http://{args.host}:{args.port}（缓存目录 {cache_dir()}）", file=sys.stderr)
     serve(ctx, args.host, args.port)

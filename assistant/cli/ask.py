@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from ..config import DEFAULT_INDEX
@@ -16,6 +17,9 @@ def register(sub) -> None:
     p.add_argument("--region", default=None)
     p.add_argument("--history", action="append", default=[], help="此前的问题（用于理解追问，可重复）")
     p.add_argument("--json", action="store_true")
+    from ..llm.settings import add_arguments
+
+    add_arguments(p)
     p.set_defaults(func=cmd_ask)
 
 
@@ -27,13 +31,25 @@ def cmd_ask(args) -> int:
     from ..retrieve import Filters, HybridRetriever
 
     filters = Filters(region=args.region, as_of=Filters.parse_date(args.as_of) or date.today())
-    answerer = ExtractiveAnswerer(HybridRetriever(Index.open(args.index, create=False)))
+    from ..llm.settings import from_args
+
+    retriever = HybridRetriever(Index.open(args.index, create=False))
+    llm = from_args(args)
+    if llm is not None:
+        from ..answer.grounded import GroundedAnswerer
+
+        answerer = GroundedAnswerer(retriever, llm)
+    else:
+        answerer = ExtractiveAnswerer(retriever)
     answer = answerer.ask(args.question, history=args.history, filters=filters)
     if args.json:
         d = answer.to_dict()
         d["citations"] = [{k: c[k] for k in ("clause_id", "file", "article", "quote", "title", "doc_number")} for c in d["citations"]]
+        d = {k: v for k, v in d.items() if v is not None}
         print(json.dumps(d, ensure_ascii=False, indent=1))
     else:
+        if answer.notice:
+            print(f"注意：{answer.notice}", file=sys.stderr)
         print(answer.answer)
         for i, c in enumerate(answer.citations, 1):
             print(f"[{i}] {c.clause_id}（{c.file}）")
