@@ -56,6 +56,22 @@ def test_naive_chunk_credits_the_articles_it_covers():
     assert spans[1][0] == text.index("第二条")
 
 
+def test_naive_langchain_baseline_per_clause_and_per_chunk():
+    from assistant.index.embedders import get_embedder
+
+    arts = ["招商引资不得返还税收", "政府采购应当公开透明", "土地出让应当招标拍卖挂牌", "外商投资企业平等适用支持政策"]
+    text = "".join(f"第{n}条 {a}。" + "本条规定适用于各级人民政府。" * 6 + "\n" for n, a in zip("一二三四", arts))
+    doc = Document(doc_id="law", file="law.md", sha256="x", text=text, meta=DocMeta(title="法"))
+    from assistant.evaluate.data import stard_spans
+
+    by_clause, by_chunk = baselines.naive_langchain([doc], {"law": stard_spans(doc)}, get_embedder("fake:64"), chunk_size=120, overlap=10)
+    chunks = by_chunk("土地出让招标拍卖挂牌", 2)
+    assert len(chunks) == 2 and all(chunks)
+    flat = by_clause("土地出让招标拍卖挂牌", 3)
+    assert all(len(u) == 1 for u in flat) and len(flat) <= 3
+    assert [u[0] for u in flat][: len(chunks[0])] == chunks[0]  # the best chunk's clauses come first, in text order
+
+
 class _Ranked:
     def __init__(self, table):
         self.table = table

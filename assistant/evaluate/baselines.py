@@ -74,8 +74,12 @@ class _LCEmbeddings:
 
 
 def naive_langchain(docs: list[Document], spans: dict[str, list[tuple[int, int, str]]], embedder,
-                    chunk_size: int = 500, overlap: int = 50) -> Ranker:
-    """Build the naive pipeline once; `spans[doc_id]` gives (start, end, clause id) to credit each chunk."""
+                    chunk_size: int = 500, overlap: int = 50) -> tuple[Ranker, Ranker]:
+    """Build the naive pipeline once; `spans[doc_id]` gives (start, end, clause id) to credit each chunk.
+
+    Returns two views of the same ranking: per clause (each chunk's clauses in text order, so "top 10" means ten
+    clauses, as for ours) and per chunk (a chunk counts as one result and is credited with every clause it covers —
+    generous: a 500-character chunk of short articles holds three or four of them)."""
     try:
         from langchain_chroma import Chroma
         from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -98,11 +102,20 @@ def naive_langchain(docs: list[Document], spans: dict[str, list[tuple[int, int, 
                 out.append(cid)
         return out
 
-    def rank(query: str, k: int) -> list[list[str]]:
+    def by_chunk(query: str, k: int) -> list[list[str]]:
         return [covered(d.metadata, d.page_content) for d in store.similarity_search(query, k=k)]
 
-    rank.chunks = len(lc_docs)  # type: ignore[attr-defined]
-    return rank
+    def by_clause(query: str, k: int) -> list[list[str]]:
+        out, seen = [], set()
+        for units in by_chunk(query, k):
+            for u in units:
+                if u not in seen:
+                    seen.add(u)
+                    out.append([u])
+        return out[:k]
+
+    by_clause.chunks = by_chunk.chunks = len(lc_docs)  # type: ignore[attr-defined]
+    return by_clause, by_chunk
 
 
 def clause_spans(doc: Document, chunks) -> list[tuple[int, int, str]]:

@@ -92,7 +92,7 @@ def run(settings: EvalSettings, ranker_override=None, log=lambda m: print(m, fil
         systems = {"ours": ours, "bm25": baselines.bm25_jieba(retriever.chunks)}
         if settings.naive and not settings.quick:
             log("  朴素 LangChain 基线（500/50 切分 + langchain-chroma + 同一嵌入模型）…")
-            systems["naive_langchain"] = naive_policy_ranker(index, settings)
+            systems["naive_langchain"], systems["naive_langchain_per_chunk"] = naive_policy_ranker(index, settings)
         out["suites"]["retrieval_qa"] = suites.retrieval_qa(index, items, systems)
         stard = settings.shared / "benchmarks" / "stard"
         if not settings.quick and (stard / "corpus.jsonl").exists():

@@ -70,7 +70,8 @@ def retrieval_stard(stard_dir: Path, index_path: Path, embedder: str, limit: int
         "bm25": baselines.bm25_jieba(retriever.chunks),
     }
     if naive:
-        systems["naive_langchain"] = baselines.naive_langchain(docs, {d.doc_id: stard_spans(d) for d in docs}, index.embedder)
+        systems["naive_langchain"], systems["naive_langchain_per_chunk"] = baselines.naive_langchain(
+            docs, {d.doc_id: stard_spans(d) for d in docs}, index.embedder)
     out: dict = {"split": "dev", "queries": len(qs), "articles": len(corpus), "snapshot": index.store.snapshot(), "systems": {}}
     for name, rank in systems.items():
         out["systems"][name], _ = _run_ranker(rank, qs)
