@@ -212,3 +212,30 @@ def test_real_llm_with_injection_document_keeps_citations(tmp_path, shared_corpu
     if a.mode == "llm":  # every surviving sentence is cited, quoted verbatim and supported by its clause
         kept, removed = check(body, [store_clause(index.store, c.clause_id) for c in a.citations], a.question)
         assert removed == 0
+
+
+class _FakeSettings(LLMSettings):
+    """Settings whose chat model is the scripted FakeChat (no server)."""
+
+    def chat_model(self):
+        return FakeChat(REPLY)
+
+
+REPLY = "外商投资企业依法通过公平竞争参与政府采购活动[1]。"
+
+
+@pytest.mark.slow
+def test_app_streams_llm_tokens_then_the_checked_answer(real_index, tmp_path):
+    from assistant.app.audit import AuditLog
+    from assistant.app.ui import AppContext, ask_stream, build_app
+
+    ctx = AppContext(real_index.root, AuditLog(tmp_path / "audit.sqlite"), llm=_FakeSettings(base_url="http://127.0.0.1:9/v1", model="fake"))
+    steps = list(ask_stream(ctx, "外资企业能不能公平参与政府采购", []))
+    partial = [h[-1]["content"] for h, _ in steps[:-1]]
+    assert len(partial) >= 3 and all("生成中" in p for p in partial)  # tokens shown as they arrive, marked unchecked
+    final, sources = steps[-1]
+    assert final[-1]["content"].startswith("外商投资企业依法通过公平竞争参与政府采购活动[1]。") and "依据：" in final[-1]["content"]
+    assert "引用条款" in sources and "<mark>" in sources
+    row = ctx.audit.rows()[-1]
+    assert row["model"] == "fake" and row["prompt_version"] == load_prompt().version
+    build_app(ctx)  # the chat handler is wired as a generator (Gradio streams it)

@@ -183,6 +183,10 @@ def plot(history: Path, out: Path, kind: str) -> dict[str, Path]:
         for key in keys:
             xs = [i for i, r in enumerate(runs) if key in r["metrics"]]
             ax.plot(xs, [runs[i]["metrics"][key] for i in xs], marker="o", label=key.split(".", 1)[1])
+        for key in sorted({k for r in runs for k in r.get("baselines", {}) if k.startswith(suite + ".") and k.endswith(".R@10")
+                           and ".ours" not in k and "per_chunk" not in k}):
+            xs = [i for i, r in enumerate(runs) if key in r.get("baselines", {})]
+            ax.plot(xs, [runs[i]["baselines"][key] for i in xs], linestyle="--", marker=".", label="baseline " + key.split(".", 1)[1])
         ax.set_xticks(range(len(runs)))
         ax.set_xticklabels([f"{r['date'][5:16]}\n{r['commit'][:7]}" for r in runs], fontsize=6, rotation=0)
         ax.set_ylim(0, 1.05)
