@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import yaml
@@ -20,18 +18,7 @@ sys.path.insert(0, str(REPO))
 
 from assistant.review.cases import load_cases  # noqa: E402
 from assistant.review.detect import Detector  # noqa: E402
-from assistant.review.service import build_detector  # noqa: E402
 from assistant.review.draft import DraftClause  # noqa: E402
-
-
-def cited(findings) -> set[str]:
-    out = set()
-    for f in findings:
-        for a in f.articles:
-            m = re.match(r"公平竞争审查条例(第[^第]+条)", a)
-            if m:
-                out.add(m.group(1))
-    return out
 
 
 def choose_threshold(cases_path: Path, max_fp: float = 0.05) -> dict:
@@ -68,34 +55,10 @@ def choose_threshold(cases_path: Path, max_fp: float = 0.05) -> dict:
     return {"table": table, "chosen": ok[0] if ok else None}
 
 
-def measure(cases_path: Path, split: str, compliant: list[str], use_classifier: bool = True) -> dict:
-    cases = load_cases(cases_path)
-    detector = build_detector(cases_path, use_classifier=use_classifier)
-    target = [c for c in cases if c.held_out == (split == "held")]
-    per_cat = defaultdict(lambda: {"cases": 0, "flagged": 0, "right_article": 0})
-    flagged = right = policy = policy_flagged = 0
-    for c in target:
-        findings = detector.review_clause(DraftClause(1, "案例", c.text))
-        hit = bool(findings)
-        ok = hit and bool(cited(findings) & c.articles)
-        cat = "/".join(sorted(c.articles)) or "未映射"
-        per_cat[cat]["cases"] += 1
-        per_cat[cat]["flagged"] += hit
-        per_cat[cat]["right_article"] += ok
-        flagged += hit
-        right += ok
-        if c.policy_text:
-            policy += 1
-            policy_flagged += hit
-    false = [t for t in compliant if detector.review_clause(DraftClause(1, "合规", t))]
-    return {
-        "split": split, "cases": len(target), "recall_all": round(flagged / len(target), 3),
-        "policy_text_cases": policy, "recall_policy_text": round(policy_flagged / max(policy, 1), 3),
-        "right_article_share": round(right / max(flagged, 1), 3),
-        "compliant_clauses": len(compliant), "false_flags": len(false), "false_flag_rate": round(len(false) / len(compliant), 3),
-        "false_flagged": false, "per_category": dict(per_cat), "rulebase_version": detector.standards and __import__(
-            "assistant.review.detect", fromlist=["rulebase"]).rulebase()["version"],
-    }
+def measure(cases_path: Path, split: str, compliant: list[str]) -> dict:
+    from assistant.evaluate.suites import review
+
+    return review(cases_path, compliant, split)
 
 
 def main(argv=None) -> int:
@@ -104,13 +67,12 @@ def main(argv=None) -> int:
     ap.add_argument("--split", choices=["held", "dev"], default="held")
     ap.add_argument("--out", type=Path, default=REPO / "eval" / "reports")
     ap.add_argument("--choose", action="store_true", help="choose the classifier threshold by CV on the dev split")
-    ap.add_argument("--no-classifier", action="store_true")
     args = ap.parse_args(argv)
     if args.choose:
         print(json.dumps(choose_threshold(args.cases), ensure_ascii=False, indent=1))
         return 0
     compliant = yaml.safe_load((REPO / "tests" / "data" / "compliant_clauses.yaml").read_text(encoding="utf-8"))
-    result = measure(args.cases, args.split, compliant, use_classifier=not args.no_classifier)
+    result = measure(args.cases, args.split, compliant)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"review-{args.split}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

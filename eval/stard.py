@@ -9,21 +9,20 @@ chunk ids map back to STARD article ids (`<法名>第X条`). Slow on first run (
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import re
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from assistant.config import cache_dir  # noqa: E402
-from assistant.documents.model import DocMeta, Document  # noqa: E402
+from assistant.evaluate.data import load_stard as load  # noqa: E402
+from assistant.evaluate.data import stard_documents as law_documents  # noqa: E402
+from assistant.evaluate.data import stard_gold as gold_chunk  # noqa: E402
+from assistant.evaluate.suites import ensure_index  # noqa: E402
 from assistant.index import Index  # noqa: E402
-from assistant.index.ingest import reconcile, write_document  # noqa: E402
 from assistant.retrieve import HybridRetriever  # noqa: E402
 from assistant.retrieve.hybrid import article_id  # noqa: E402
 from assistant.retrieve.memory import QuestionMemory  # noqa: E402
@@ -31,38 +30,8 @@ from assistant.retrieve.memory import QuestionMemory  # noqa: E402
 KS = (1, 5, 10, 20, 100)
 
 
-def load(stard: Path):
-    corpus = [json.loads(l) for l in (stard / "corpus.jsonl").open(encoding="utf-8")]
-    queries = {q["qid"]: q for q in map(json.loads, (stard / "queries.jsonl").open(encoding="utf-8"))}
-    split = json.loads((stard / "split.json").read_text(encoding="utf-8"))
-    return corpus, queries, split
-
-
-def law_documents(corpus: list[dict]) -> list[Document]:
-    by_law: dict[str, list[dict]] = defaultdict(list)
-    for row in corpus:
-        by_law[row["law"]].append(row)
-    docs = []
-    for law, rows in by_law.items():
-        text = "\n".join(f"{r['article']} {r['text']}" for r in rows) + "\n"
-        meta = DocMeta(title=law, level="national", region="全国", kind="law")
-        docs.append(Document(doc_id=law, file=f"{law}.md", sha256=hashlib.sha256(text.encode()).hexdigest(), text=text, meta=meta))
-    return docs
-
-
-def build_index(docs: list[Document], path: Path, embedder: str) -> Index:
-    index = Index.open(path, embedder=embedder)
-    reconcile(index)
-    have = index.store.doc_hashes()
-    todo = [d for d in docs if have.get(d.doc_id) != d.sha256]
-    t0 = time.time()
-    for i, d in enumerate(todo, 1):
-        write_document(index, d, "stard")
-        print(f"\r  indexed {i}/{len(todo)} laws ({time.time() - t0:.0f}s)", end="", file=sys.stderr, flush=True)
-    if todo:
-        print(file=sys.stderr)
-    index.store.snapshot()
-    return index
+def build_index(docs, path: Path, embedder: str) -> Index:
+    return ensure_index(docs, path, embedder)
 
 
 def article_ids(hits) -> list[str]:
@@ -137,12 +106,6 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"stard-{args.split}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
-
-
-def gold_chunk(article_id: str) -> str:
-    """STARD id '<法名>第X条' → our clause id '<法名>#第X条'."""
-    m = re.match(r"^(.*?)(第[^第]+条(?:之[一二三四五六七八九十]+)?)$", article_id)
-    return f"{m.group(1)}#{m.group(2)}" if m else article_id
 
 
 if __name__ == "__main__":

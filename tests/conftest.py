@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from pathlib import Path
@@ -81,11 +82,25 @@ def wait_http(url: str, seconds: float, proc=None) -> None:
     raise TimeoutError(f"{url} did not answer within {seconds}s")
 
 
+@contextlib.contextmanager
+def running(cmd: list[str], ready_url: str, seconds: float, log: Path):
+    """A server process for the duration of a test, ready once `ready_url` answers; its output goes to `log`."""
+    import subprocess
+
+    with log.open("w") as fh:
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
+        try:
+            wait_http(ready_url, seconds, proc)
+            yield proc
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def llama_server(tmp_path_factory):
     """A real llama.cpp OpenAI-compatible server on loopback with the hash-verified Qwen2.5-Coder-0.5B GGUF.
     `.ci/run` builds llama-cpp-python (portable CMAKE_ARGS, wheel cached in ~/.cache/policy-assistant/wheels)."""
-    import subprocess
     import sys
 
     try:
@@ -96,14 +111,7 @@ def llama_server(tmp_path_factory):
 
     model = ensure_model()
     port = free_port()
-    log = tmp_path_factory.mktemp("llama") / "server.log"
-    with log.open("w") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                                 "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--model_alias", "qwen-test"],
-                                stdout=fh, stderr=subprocess.STDOUT)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/v1/models", 180, proc)
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
+           "--n_ctx", "4096", "--n_threads", "2", "--model_alias", "qwen-test"]
+    with running(cmd, f"http://127.0.0.1:{port}/v1/models", 180, tmp_path_factory.mktemp("llama") / "server.log"):
         yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
