@@ -240,3 +240,12 @@ def test_real_llm_with_injection_document_keeps_citations(injection_index, llama
     if a.mode == "llm":  # every surviving sentence is cited, quoted verbatim and supported by its clause
         kept, removed = check(body, [store_clause(index.store, c.clause_id) for c in a.citations], a.question)
         assert removed == 0
+
+
+def test_check_accepts_a_citation_by_article_when_it_is_unambiguous():
+    Art = namedtuple("Art", "text article")
+    clauses = [Art(C10.text, "第十条"), Art(C9.text, "第九条")]
+    kept, removed = check("根据第十条，政策措施不得给予特定经营者税收优惠。根据第八条，不得设置准入条件。", clauses)
+    assert [nums for _, nums in kept] == [[1]] and removed == 1  # 第八条 was not retrieved
+    same = [Art(C10.text, "第十条"), Art(C10.text, "第十条")]
+    assert check("根据第十条，政策措施不得给予特定经营者税收优惠。", same) == ([], 1)  # ambiguous → not a citation

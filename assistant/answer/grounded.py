@@ -36,10 +36,24 @@ def _bigrams(text: str) -> set[str]:
     return {cjk[i : i + 2] for i in range(len(cjk) - 1)}
 
 
+ARTICLE_REF = re.compile(r"(?:根据|依据|按照)《?[^，,。]{0,20}?》?(第[一二三四五六七八九十百零〇\d]+条)")
+
+
+def _cite_articles(text: str, clauses: list) -> str:
+    """「根据第十六条，…」 → 「根据[n]，…」 when exactly one retrieved clause is that article (models often cite so)."""
+    def sub(m):
+        hits = [i for i, c in enumerate(clauses, 1) if getattr(c, "article", None) == m.group(1)
+                or (getattr(c, "article", "") or "").replace(" ", "") == m.group(1)]
+        return m.group(0).replace(m.group(1), f"[{hits[0]}]") if len(hits) == 1 else m.group(0)
+
+    return ARTICLE_REF.sub(sub, text)
+
+
 def check(text: str, clauses: list, question: str = "") -> tuple[list[tuple[str, list[int]]], int]:
     """Sentences of `text` that cite retrieved clauses, quote them verbatim and are mostly made of their words
     → [(sentence, clause numbers)], plus how many sentences were removed as unsupported."""
     kept, removed = [], 0
+    text = _cite_articles(text, clauses)
     for m in SENT.finditer(text):
         sent = m.group(0).strip()
         if len(_norm(MARK.sub("", sent)).strip("。，,；;：:")) < 4 or REFUSAL in sent:

@@ -105,6 +105,7 @@ def answers(answerer, items: list[QAItem], clause_text: dict[str, str]) -> dict:
             stats["sentences_removed"] += ans.unsupported
         elif getattr(ans, "notice", None):
             stats["fallbacks"] += 1
+            stats["sentences_removed"] += ans.unsupported
         cites = list(ans.citations)
         stats["all_valid"] += all(c.clause_id in clause_text and c.quote in clause_text[c.clause_id] for c in cites) and bool(cites)
         good = [c for c in cites if any(matches(c.clause_id, g) for g in it.gold)]

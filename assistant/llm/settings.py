@@ -40,8 +40,10 @@ class LLMSettings:
             from langchain_openai import ChatOpenAI
         except ImportError as exc:  # pragma: no cover
             raise ImportError('大模型回答需要 langchain-openai：pip install -e ".[llm]"') from exc
+        # max_tokens goes out as max_completion_tokens, which some servers (llama.cpp) ignore: send both
         return ChatOpenAI(base_url=self.base_url, model=self.model, api_key=self.api_key, timeout=self.timeout,
-                          max_tokens=self.max_tokens, temperature=self.temperature, max_retries=0)
+                          max_tokens=self.max_tokens, temperature=self.temperature, max_retries=0,
+                          extra_body={"max_tokens": self.max_tokens})
 
 
 @dataclass(frozen=True)
