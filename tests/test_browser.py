@@ -118,12 +118,8 @@ def test_officer_cannot_review(browser, server, tmp_path):
     page.close()
 
 
-def test_llm_answer_streams_into_the_chat(real_index, llama_server, tmp_path):
+def test_llm_answer_streams_into_the_chat(browser, real_index, llama_server, tmp_path):
     """With a real llama.cpp server the chat shows the answer as it is generated, then the checked answer with sources."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
     from assistant.app.audit import AuditLog
     from assistant.app.ui import AppContext, serve
     from assistant.llm.settings import LLMSettings
@@ -134,18 +130,16 @@ def test_llm_answer_streams_into_the_chat(real_index, llama_server, tmp_path):
         port = s.getsockname()[1]
     app = serve(ctx, "127.0.0.1", port, block=False)
     try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            page = b.new_page(viewport={"width": 1280, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.get_by_text("回答由大模型").wait_for(timeout=30000)
-            page.get_by_label("问题").fill("政府采购文件要保存多少年")
-            page.get_by_label("问题").press("Enter")
-            page.locator("mark").first.wait_for(timeout=240000)  # sources appear once the answer is checked
-            page.screenshot(path=str(ARTIFACTS / "06-llm-chat.png"), full_page=True)
-            text = page.content()
-            assert "生成中" not in text and ("依据：" in text or "摘录式回答" in text)
-            b.close()
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.get_by_text("回答由大模型").wait_for(timeout=30000)
+        page.get_by_label("问题").fill("政府采购文件要保存多少年")
+        page.get_by_label("问题").press("Enter")
+        page.locator("mark").first.wait_for(timeout=240000)  # sources appear once the answer is checked
+        page.screenshot(path=str(ARTIFACTS / "06-llm-chat.png"), full_page=True)
+        text = page.content()
+        assert "生成中" not in text and ("依据：" in text or "摘录式回答" in text)
+        page.close()
         row = ctx.audit.rows()[-1]
         assert row["action"] == "ask" and row["model"] == "qwen-test" and row["prompt_version"].startswith("answer-")
     finally:

@@ -94,10 +94,22 @@ class VectorStore:
         out: dict[str, np.ndarray] = {}
         ids = list(ids)
         for i in range(0, len(ids), 2000):
-            got = self.col.get(ids=ids[i : i + 2000], include=["embeddings"])
-            for cid, vec in zip(got["ids"], got["embeddings"]):
-                out[cid] = np.asarray(vec, dtype=np.float32)
+            self._get_into(ids[i : i + 2000], out)
         return out
+
+    def _get_into(self, ids: list[str], out: dict[str, np.ndarray]) -> None:
+        """After a kill -9 mid-write chroma may fail a whole lookup ("Error finding id"): split the batch and skip
+        the ids it cannot return (the next ingest's reconcile re-embeds them)."""
+        try:
+            got = self.col.get(ids=ids, include=["embeddings"])
+        except Exception:  # noqa: BLE001 - chroma raises InternalError for a damaged segment
+            if len(ids) > 1:
+                half = len(ids) // 2
+                self._get_into(ids[:half], out)
+                self._get_into(ids[half:], out)
+            return
+        for cid, vec in zip(got["ids"], got["embeddings"]):
+            out[cid] = np.asarray(vec, dtype=np.float32)
 
     def upsert(self, ids: list[str], vectors: np.ndarray, doc_ids: list[str]) -> None:
         for i in range(0, len(ids), 1000):
