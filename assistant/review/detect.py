@@ -159,6 +159,8 @@ class Detector:
                 continue
             findings.append(Finding(clause.index, clause.label, clause.text, s.category, s.severity, list(s.articles),
                                     s.explanation, s.suggestion, exception, [hit.group(0)], list(s.clause_ids), standard=s.id))
+        if findings and self.classifier is not None:
+            self._reattribute(findings, text)
         similar = self.case_base.similar(text) if self.case_base else []
         cases = [{"id": c.id, "title": c.title, "score": round(sc, 3)} for c, sc in similar if sc >= self.case_threshold * 0.8]
         for f in findings:
@@ -185,6 +187,23 @@ class Detector:
                 f"与已公开的违规案例高度相似（相似度 {score:.2f}）：{case.title}", "参照该案例的整改结果修改或删除本条款。",
                 exception, [], [f"fair-competition-review-regulation-2024#{a}" for a in arts], cases, standard="case-similarity"))
         return findings
+
+    def _reattribute(self, findings: list[Finding], text: str) -> None:
+        """A pattern says that a clause restricts competition; which 条例 article it falls under is decided by the
+        published cases when their model is confident and disagrees (e.g. a 注册地 condition in a tender: 第九条)."""
+        from .classifier import ARTICLE_OVERRIDE
+
+        art, p = self.classifier.article_confidence(text)
+        if art is None or p < ARTICLE_OVERRIDE:
+            return
+        for f in findings:
+            if any(a.startswith(f"公平竞争审查条例{art}") for a in f.articles):
+                continue
+            detail = self._measures_article(text, art)
+            f.articles = [f"公平竞争审查条例{art}"] + ([f"公平竞争审查条例实施办法{detail[1]}"] if detail else [])
+            f.provisions = [f"fair-competition-review-regulation-2024#{art}"] + ([detail[0]] if detail else [])
+            f.category = ARTICLE_NAMES.get(art, f.category)
+            f.explanation += f"（已公开的同类案例多认定为违反条例{art}，模型置信度 {p:.2f}）"
 
     def _measures_article(self, text: str, regulation_article: str) -> tuple[str, str] | None:
         """The 实施办法 article (第九—二十四条) retrieved for this clause, if it details the same 条例 article."""
