@@ -76,8 +76,9 @@ def bench_search(shared: Path, n_queries: int) -> dict:
     import jieba
     from rank_bm25 import BM25Okapi
 
-    sys.path.insert(0, str(REPO / "eval"))
-    from stard import build_index, law_documents, load
+    from assistant.evaluate.data import load_stard as load
+    from assistant.evaluate.data import stard_documents as law_documents
+    from assistant.evaluate.suites import ensure_index as build_index
 
     from assistant.config import cache_dir
     from assistant.retrieve import HybridRetriever

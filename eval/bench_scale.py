@@ -33,16 +33,9 @@ def pct(values: list[float], p: float) -> float:
 
 
 def documents(shared: Path):
-    from assistant.documents.source import LoadError, load_document, scan
+    from assistant.documents.source import load_all
 
-    docs = []
-    for src in scan([shared / "corpus", REPO / "corpus"]):
-        if not isinstance(src, LoadError):
-            try:
-                docs.append(load_document(src, {}, 50))
-            except Exception:  # noqa: BLE001
-                pass
-    return docs
+    return load_all([shared / "corpus", REPO / "corpus"])
 
 
 def perturb(doc, r: int):

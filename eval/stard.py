@@ -21,47 +21,10 @@ from assistant.config import cache_dir  # noqa: E402
 from assistant.evaluate.data import load_stard as load  # noqa: E402
 from assistant.evaluate.data import stard_documents as law_documents  # noqa: E402
 from assistant.evaluate.data import stard_gold as gold_chunk  # noqa: E402
-from assistant.evaluate.suites import ensure_index  # noqa: E402
-from assistant.index import Index  # noqa: E402
+from assistant.evaluate.baselines import ours  # noqa: E402
+from assistant.evaluate.suites import ensure_index, run_ranker  # noqa: E402
 from assistant.retrieve import HybridRetriever  # noqa: E402
-from assistant.retrieve.hybrid import article_id  # noqa: E402
 from assistant.retrieve.memory import QuestionMemory  # noqa: E402
-
-KS = (1, 5, 10, 20, 100)
-
-
-def build_index(docs, path: Path, embedder: str) -> Index:
-    return ensure_index(docs, path, embedder)
-
-
-def article_ids(hits) -> list[str]:
-    out: list[str] = []
-    for h in hits:
-        aid = article_id(h.chunk.chunk_id).replace("#", "", 1)  # STARD ids are '<法名>第X条'
-        if aid not in out:
-            out.append(aid)
-    return out
-
-
-def metrics(ranked: dict[int, list[str]], queries: dict, qids: list[int]) -> dict[str, float]:
-    res = {f"R@{k}": 0.0 for k in KS}
-    res["MRR@10"] = 0.0
-    for qid in qids:
-        gold = set(queries[qid]["gold"])
-        got = ranked[qid]
-        for k in KS:
-            res[f"R@{k}"] += len(gold & set(got[:k])) / len(gold)
-        res["MRR@10"] += next((1 / r for r, a in enumerate(got[:10], 1) if a in gold), 0.0)
-    return {k: round(v / len(qids), 4) for k, v in res.items()}
-
-
-def run(retriever: HybridRetriever, queries: dict, qids: list[int], memory: QuestionMemory | None = None) -> dict[int, list[str]]:
-    out = {}
-    for qid in qids:
-        hits = retriever.search(queries[qid]["query"], k=100, memory=memory, exclude_question=queries[qid]["query"])
-        out[qid] = article_ids(hits)
-    return out
-
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -79,7 +42,7 @@ def main(argv=None) -> int:
     qids = split[args.split][: args.limit or None]
     path = args.index or cache_dir() / f"stard-index-{args.embedder.replace(':', '_').replace('/', '_')}"
     t0 = time.time()
-    index = build_index(law_documents(corpus), path, args.embedder)
+    index = ensure_index(law_documents(corpus), path, args.embedder)
     build_s = time.time() - t0
     train = [queries[q] for q in split["train"]]
     memory = QuestionMemory.build([(q["query"], [gold_chunk(g) for g in q["gold"]]) for q in train], index.embedder)
@@ -90,11 +53,9 @@ def main(argv=None) -> int:
         kind, _, fusion = base.partition("-")
         # dense weight 0.6 and memory weight 1.0 were chosen on the train split (leave-one-out), never on dev
         retriever = HybridRetriever(index, mode=kind, fusion=fusion or "weighted", dense_weight=args.dense_weight)
-        t = time.time()
-        ranked = run(retriever, queries, qids, memory if mode.endswith("+memory") else None)
-        secs = time.time() - t
-        results[mode] = {**metrics(ranked, queries, qids), "ms_per_query": round(1000 * secs / len(qids), 1)}
-        print(f"{mode:18s} " + "  ".join(f"{k} {v:.4f}" for k, v in results[mode].items() if k != "ms_per_query")
+        rank = ours(retriever, memory if mode.endswith("+memory") else None)
+        results[mode], _ = run_ranker(rank, [(queries[q]["query"], [gold_chunk(g) for g in queries[q]["gold"]]) for q in qids])
+        print(f"{mode:18s} " + "  ".join(f"{k} {v:.4f}" for k, v in results[mode].items() if k not in ("ms_per_query", "queries"))
               + f"  ({results[mode]['ms_per_query']} ms/q)", flush=True)
 
     report = {

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.documents.model import DocMeta, Document
 from assistant.evaluate import baselines
-from assistant.evaluate.data import load_qa, quick_subset, stard_gold
+from assistant.evaluate.data import fixed_subset, load_qa, stard_gold
 from assistant.evaluate.metrics import matches, score
 from assistant.evaluate.report import gate, headline
 
@@ -41,8 +41,8 @@ def test_scores_for_a_multi_clause_question():
 def test_qa_set_size_and_quick_subset_is_fixed():
     items = load_qa()
     assert len(items) >= 100 and sum(not it.answerable for it in items) >= 15 and sum(it.multi for it in items) >= 20
-    sub = quick_subset(items)
-    assert [it.id for it in sub] == [it.id for it in quick_subset(list(reversed(items)))]
+    sub = fixed_subset(items, 60, unanswerable=10)
+    assert [it.id for it in sub] == [it.id for it in fixed_subset(list(reversed(items)), 60, unanswerable=10)]
     assert sum(not it.answerable for it in sub) == 10
 
 

@@ -72,6 +72,19 @@ def best_sentence(text: str, terms: set[str]) -> str:
     return best or text.strip()[:120]
 
 
+def distinct_clauses(hits, n: int) -> list:
+    """The first n hits from different clauses (款/项/parts of one article count once)."""
+    chosen, seen = [], set()
+    for h in hits:
+        key = re.sub(r"(第[^第]+[款项段])+$|@\d+$", "", h.chunk.chunk_id)
+        if key not in seen:
+            seen.add(key)
+            chosen.append(h)
+            if len(chosen) == n:
+                break
+    return chosen
+
+
 class ExtractiveAnswerer:
     """`ExtractiveAnswerer(retriever).ask("招商引资能不能返还税收")` → Answer with verbatim, cited quotes."""
 
@@ -91,23 +104,19 @@ class ExtractiveAnswerer:
 
     def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Answer:
         resolved = resolve(question, history or [])
-        hits = self.retriever.search(resolved, k=8, filters=filters)
+        return self.compose(resolved, self.retriever.search(resolved, k=8, filters=filters))
+
+    def compose(self, resolved: str, hits, ok: bool | None = None) -> Answer:
+        """The answer from already retrieved hits; `ok` when answerability was already judged on them."""
         terms = set(tokenize(resolved)) | {t for e in expansions(resolved) for t in tokenize(e)}
-        chosen, seen = [], set()
-        for h in hits:
-            key = re.sub(r"(第[^第]+[款项段])+$|@\d+$", "", h.chunk.chunk_id)
-            if key in seen:
-                continue
-            seen.add(key)
-            chosen.append(h)
-            if len(chosen) == self.cite:
-                break
+        chosen = distinct_clauses(hits, self.cite)
         citations = tuple(
             Citation(h.chunk.chunk_id, h.chunk.file, h.chunk.title, h.chunk.doc_number, h.chunk.article,
                      best_sentence(h.chunk.text, terms))
             for h in chosen
         )
-        ok = self.answerable(resolved, hits)
+        if ok is None:
+            ok = self.answerable(resolved, hits)
         if not ok:
             lines = [f"{REFUSAL}。以下是知识库中最接近的条款，仅供参考："]
         else:

@@ -10,25 +10,25 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import replace
 from typing import Iterator
 
 from ..index.tokenize import tokenize
 from ..llm.settings import LLMSettings, Prompt, load_prompt
 from ..retrieve import Filters, HybridRetriever
-from .extractive import REFUSAL, Answer, Citation, ExtractiveAnswerer, best_sentence, resolve
+from .extractive import REFUSAL, Answer, Citation, ExtractiveAnswerer, best_sentence, distinct_clauses, resolve
 
 SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 MARK = re.compile(r"[\[［【](?:条款)?\s*(\d{1,2})\s*[\]］】]")
 QUOTE = re.compile(r"「([^」]{2,})」|“([^”]{4,})”")
 NOTICE_DOWN = "大模型服务暂不可用，以下为摘录式回答"
 NOTICE_UNSUPPORTED = "大模型的回答未通过引用核验，以下为摘录式回答"
+MIN_SUPPORT = 0.6  # share of a sentence's character bigrams found in its cited clauses or the question
+ARTICLE_REF = re.compile(r"(?:根据|依据|按照)《?[^，,。]{0,20}?》?(第[一二三四五六七八九十百零〇\d]+条)")
 
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-MIN_SUPPORT = 0.6  # share of a sentence's character bigrams found in its cited clauses or the question
 
 
 def _bigrams(text: str) -> set[str]:
@@ -36,14 +36,10 @@ def _bigrams(text: str) -> set[str]:
     return {cjk[i : i + 2] for i in range(len(cjk) - 1)}
 
 
-ARTICLE_REF = re.compile(r"(?:根据|依据|按照)《?[^，,。]{0,20}?》?(第[一二三四五六七八九十百零〇\d]+条)")
-
-
 def _cite_articles(text: str, clauses: list) -> str:
     """「根据第十六条，…」 → 「根据[n]，…」 when exactly one retrieved clause is that article (models often cite so)."""
     def sub(m):
-        hits = [i for i, c in enumerate(clauses, 1) if getattr(c, "article", None) == m.group(1)
-                or (getattr(c, "article", "") or "").replace(" ", "") == m.group(1)]
+        hits = [i for i, c in enumerate(clauses, 1) if (getattr(c, "article", "") or "").replace(" ", "") == m.group(1)]
         return m.group(0).replace(m.group(1), f"[{hits[0]}]") if len(hits) == 1 else m.group(0)
 
     return ARTICLE_REF.sub(sub, text)
@@ -106,15 +102,7 @@ class GroundedAnswerer:
     def _prepare(self, question: str, history, filters):
         resolved = resolve(question, history or [])
         hits = self.retriever.search(resolved, k=8, filters=filters)
-        chosen, seen = [], set()
-        for h in hits:
-            key = re.sub(r"(第[^第]+[款项段])+$|@\d+$", "", h.chunk.chunk_id)
-            if key not in seen:
-                seen.add(key)
-                chosen.append(h)
-            if len(chosen) == self.clauses:
-                break
-        return resolved, hits, chosen
+        return resolved, hits, distinct_clauses(hits, self.clauses)
 
     def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Answer:
         final = None
@@ -128,7 +116,7 @@ class GroundedAnswerer:
             resolved, hits, chosen = self._prepare(question, history, filters)
             ok = bool(chosen) and self.extractive.answerable(resolved, hits)
         if not ok:
-            yield self._fallback(question, history, filters, None)
+            yield self._fallback(resolved, hits, False, None)
             return
         text = ""
         try:
@@ -138,20 +126,17 @@ class GroundedAnswerer:
                     text += piece
                     yield text
         except Exception:  # noqa: BLE001 - any client/server failure → extractive answer with a notice
-            yield self._fallback(question, history, filters, NOTICE_DOWN)
+            yield self._fallback(resolved, hits, True, NOTICE_DOWN)
             return
-        yield self._compose(resolved, text, chosen, question, history, filters)
+        yield self._compose(resolved, text, hits, chosen)
 
-    def _compose(self, resolved: str, text: str, chosen, question, history, filters) -> Answer:
+    def _compose(self, resolved: str, text: str, hits, chosen) -> Answer:
         kept, removed = check(text, [h.chunk for h in chosen], resolved)
-        base = dict(model=self.settings.model, prompt_version=self.prompt.version)
         if not kept:
-            if REFUSAL in text:
-                with self.lock:
-                    refusal = self.extractive.ask(question, history=history, filters=filters)
-                lines = [f"{REFUSAL}。以下是知识库中最接近的条款，仅供参考："] + refusal.answer.split("\n")[1:]
-                return Answer("\n".join(lines), False, refusal.citations, resolved, mode="llm", unsupported=removed, **base)
-            return self._fallback(question, history, filters, NOTICE_UNSUPPORTED, removed)
+            if REFUSAL in text:  # the model found the clauses insufficient: refuse, listing the closest ones
+                refusal = self._fallback(resolved, hits, False, None)
+                return replace(refusal, mode="llm", unsupported=removed, model=self.settings.model, prompt_version=self.prompt.version)
+            return self._fallback(resolved, hits, True, NOTICE_UNSUPPORTED, removed)
         order: list[int] = []
         for _, nums in kept:
             order += [n for n in nums if n not in order]
@@ -167,11 +152,14 @@ class GroundedAnswerer:
             citations.append(Citation(c.chunk_id, c.file, c.title, c.doc_number, c.article, best_sentence(c.text, terms)))
         sources = ["", "依据："] + [f"[{i}] 《{c.title}》{('（' + c.doc_number + '）') if c.doc_number else ''}{c.article}：「{c.quote}」"
                                    for i, c in enumerate(citations, 1)]
-        return Answer("\n".join(lines + sources), True, tuple(citations), resolved, mode="llm", unsupported=removed, **base)
+        return Answer("\n".join(lines + sources), True, tuple(citations), resolved, mode="llm", unsupported=removed,
+                      model=self.settings.model, prompt_version=self.prompt.version)
 
-    def _fallback(self, question, history, filters, notice: str | None, removed: int = 0) -> Answer:
+    def _fallback(self, resolved: str, hits, ok: bool, notice: str | None, removed: int = 0) -> Answer:
+        """The extractive answer from the same hits (no second search); with a notice when the model failed."""
         with self.lock:
-            a = self.extractive.ask(question, history=history, filters=filters)
-        text = f"（{notice}）\n{a.answer}" if notice else a.answer
-        return Answer(text, a.answerable, a.citations, a.question, mode="extractive", notice=notice, unsupported=removed,
-                      model=self.settings.model if notice else None, prompt_version=self.prompt.version if notice else None)
+            a = self.extractive.compose(resolved, hits, ok)
+        if notice is None:
+            return a
+        return replace(a, answer=f"（{notice}）\n{a.answer}", notice=notice, unsupported=removed, model=self.settings.model,
+                       prompt_version=self.prompt.version)

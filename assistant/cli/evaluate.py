@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from ..evaluate.data import REPO
@@ -37,19 +38,20 @@ def cmd_eval(args) -> int:
 
     bad = [s for s in args.suites if s not in SUITES]
     if bad:
-        print(f"错误：未知评测 {bad}；可选 {' '.join(SUITES)}")
+        print(f"policy-assistant eval: 参数错误：未知评测 {'、'.join(bad)}；可选 {' '.join(SUITES)}", file=sys.stderr)
         return 2
     settings = EvalSettings(suites=tuple(args.suites) or SUITES, quick=args.quick, index=args.index, embedder=args.embedder,
                             stard_limit=args.stard_limit, naive=not args.no_naive, llm=from_args(args), llm_limit=args.llm_limit)
+    baseline = load_baseline(Path(args.gate)) if args.gate else None  # a bad baseline fails before the long run
     result = run(settings)
-    if args.gate:
-        result["gate"] = report_mod.gate(result, load_baseline(Path(args.gate)))
+    if baseline is not None:
+        result["gate"] = report_mod.gate(result, baseline)
     history = None if args.history.lower() == "none" else Path(args.history)
     paths = report_mod.write(result, args.out, history)
     print(report_mod.markdown(result))
     print("报告：" + "，".join(str(p) for p in paths.values()))
     if args.write_baseline:
-        old = json.loads(args.write_baseline.read_text(encoding="utf-8")) if args.write_baseline.exists() else {}
+        old = load_baseline(args.write_baseline) if args.write_baseline.exists() else {}  # keep its tolerances
         base = {"commit": result["commit"], "date": result["date"], "quick": args.quick, "tolerance": old.get("tolerance", 0.03),
                 "tolerances": old.get("tolerances", {}), "note": old.get("note", ""), "metrics": report_mod.headline(result)}
         args.write_baseline.write_text(json.dumps(base, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

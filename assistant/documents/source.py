@@ -90,4 +90,18 @@ def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float, o
     return Document(doc_id=slug(src.rel), file=src.rel, sha256=digest, text=body, meta=meta)
 
 
-__all__ = ["SourceFile", "scan", "load_document", "slug", "LoadError", "SkipFile"]
+def load_all(paths: list[Path], max_mb: float = 50) -> list[Document]:
+    """Every document under `paths` that loads (for evaluation and benchmarks; `ingest` reports failures instead)."""
+    manifests: dict[Path, dict] = {}
+    docs = []
+    for src in scan(paths):
+        if isinstance(src, LoadError):
+            continue
+        try:
+            docs.append(load_document(src, manifests, max_mb))
+        except LoadError:
+            continue
+    return docs
+
+
+__all__ = ["SourceFile", "scan", "load_document", "load_all", "slug", "LoadError", "SkipFile"]

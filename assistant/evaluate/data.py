@@ -52,11 +52,12 @@ def load_qa(repo: Path = REPO) -> list[QAItem]:
     return items
 
 
-def quick_subset(items: list[QAItem], n: int = 60) -> list[QAItem]:
-    """A fixed subset for the CI gate (by id hash, so adding items does not reshuffle it), keeping unanswerables."""
+def fixed_subset(items: list[QAItem], n: int, unanswerable: int) -> list[QAItem]:
+    """A fixed subset (CI gate, slow LLM runs): by id hash, so adding items does not reshuffle it; n items of which
+    `unanswerable` are unanswerable; in id order."""
     ranked = sorted(items, key=lambda it: hashlib.sha1(it.id.encode()).hexdigest())
-    answerable = [it for it in ranked if it.answerable][: n - 10]
-    return sorted(answerable + [it for it in ranked if not it.answerable][:10], key=lambda it: it.id)
+    picked = [it for it in ranked if it.answerable][: n - unanswerable] + [it for it in ranked if not it.answerable][:unanswerable]
+    return sorted(picked, key=lambda it: it.id)
 
 
 def load_match_cases(repo: Path = REPO) -> list[dict]:

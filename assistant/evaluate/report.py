@@ -162,14 +162,22 @@ def gate(report: dict, baseline: dict) -> dict:
     return {"passed": not failures, "failures": failures, "skipped": skipped, "baseline_commit": baseline.get("commit")}
 
 
-def plot(history: Path, out: Path, kind: str) -> dict[str, Path]:
-    """Trend of each suite's headline metrics over the runs of this kind (quick or full) in the history."""
+def _pyplot():
+    """matplotlib's pyplot on a file backend, or None without matplotlib (plots are optional)."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:  # pragma: no cover
+        return None
+    return plt
+
+
+def plot(history: Path, out: Path, kind: str) -> dict[str, Path]:
+    """Trend of each suite's headline metrics over the runs of this kind (quick or full) in the history."""
+    plt = _pyplot()
+    if plt is None:
         return {}
     runs = [json.loads(line) for line in history.read_text(encoding="utf-8").splitlines() if line.strip()]
     runs = [r for r in runs if r.get("quick") == (kind == "quick")][-50:]
@@ -204,12 +212,8 @@ def plot(history: Path, out: Path, kind: str) -> dict[str, Path]:
 
 def plot_compare(report: dict, out: Path, kind: str) -> dict[str, Path]:
     """This run: ours vs BM25 vs naive LangChain (R@10, MRR@10, nDCG@10) on each retrieval benchmark."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:  # pragma: no cover
+    plt = _pyplot()
+    if plt is None:
         return {}
     suites = [s for s in ("retrieval_qa", "retrieval_stard") if s in report["suites"]]
     if not suites:

@@ -11,8 +11,9 @@ from pathlib import Path
 import yaml
 
 from ..config import cache_dir, shared_dir
+from ..errors import AssistantError
 from . import baselines, report as report_mod, suites
-from .data import REPO, load_match_cases, load_qa, quick_subset
+from .data import REPO, fixed_subset, load_match_cases, load_qa
 
 SUITES = ("retrieval", "answers", "review", "match")
 
@@ -38,26 +39,18 @@ def policy_index(settings: EvalSettings):
 
     path = settings.index or cache_dir() / f"eval-index-{settings.embedder.replace(':', '_').replace('/', '_')}"
     index = Index.open(path, embedder=settings.embedder)
-    corpus = settings.shared / "corpus"
-    if not settings.index or not (path / "store.sqlite").exists() or not index.store.doc_hashes():
+    if settings.index is None or not index.store.doc_hashes():  # a given, filled index is used as it is
+        corpus = settings.shared / "corpus"
         if not (corpus / "MANIFEST.tsv").exists():
-            raise FileNotFoundError(f"找不到参考语料 {corpus}（评测需要 ../shared/corpus）")
-        overrides = load_overrides(REPO / "eval" / "shared-metadata.yaml")
-        ingest([corpus, REPO / "corpus"], index, show_progress=False, overrides=overrides)
+            raise AssistantError(f"找不到参考语料 {corpus}（评测需要 ../shared/corpus，或用 --index 指定已建好的索引）")
+        ingest([corpus, REPO / "corpus"], index, show_progress=False, overrides=load_overrides(REPO / "eval" / "shared-metadata.yaml"))
     return index
 
 
 def naive_policy_ranker(index, settings: EvalSettings):
-    from ..documents.source import LoadError, load_document, scan
+    from ..documents.source import load_all
 
-    docs = []
-    for src in scan([settings.shared / "corpus", REPO / "corpus"]):
-        if isinstance(src, LoadError):
-            continue
-        try:
-            docs.append(load_document(src, {}, 50))
-        except Exception:  # noqa: BLE001 - a file our ingest refuses is left out of the baseline too
-            continue
+    docs = load_all([settings.shared / "corpus", REPO / "corpus"])
     chunks, _ = index.store.all_chunks()
     by_doc: dict[str, list] = {}
     for c in chunks:
@@ -78,7 +71,7 @@ def run(settings: EvalSettings, ranker_override=None, log=lambda m: print(m, fil
                  "naive_baseline": settings.naive and not settings.quick, "stard_limit": settings.stard_limit}, "suites": {}}
     items = load_qa()
     if settings.quick:
-        items = quick_subset(items)
+        items = fixed_subset(items, 60, unanswerable=10)
     index = None
     if {"retrieval", "answers", "match"} & set(settings.suites):
         log("评测索引：参考语料 + 示例语料 …")
@@ -107,7 +100,7 @@ def run(settings: EvalSettings, ranker_override=None, log=lambda m: print(m, fil
         if settings.llm is not None:
             from ..answer.grounded import GroundedAnswerer
 
-            subset = llm_subset(items, settings.llm_limit)
+            subset = fixed_subset(items, settings.llm_limit, unanswerable=max(1, settings.llm_limit // 5))
             log(f"问答（大模型 {settings.llm.model}）：{len(subset)} 问 …")
             llm_answerer = GroundedAnswerer(retriever, settings.llm)
             out["suites"]["answers_llm"] = {**suites.answers(llm_answerer, subset, texts), "answerer": f"llm:{settings.llm.model}",
@@ -125,14 +118,8 @@ def run(settings: EvalSettings, ranker_override=None, log=lambda m: print(m, fil
     return out
 
 
-def llm_subset(items, n: int):
-    """A fixed, small subset for the (slow) LLM run: 80% answerable, 20% unanswerable, by id hash."""
-    import hashlib
-
-    ranked = sorted(items, key=lambda it: hashlib.sha1(it.id.encode()).hexdigest())
-    n_un = max(1, n // 5)
-    return [it for it in ranked if it.answerable][: n - n_un] + [it for it in ranked if not it.answerable][:n_un]
-
-
 def load_baseline(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise AssistantError(f"基线文件 {path} 无法读取：{exc}") from exc

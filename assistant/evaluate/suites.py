@@ -14,7 +14,7 @@ from .data import QAItem, load_stard, stard_documents, stard_gold, stard_spans
 from .metrics import matches, mean, score
 
 
-def _run_ranker(rank, queries: list[tuple[str, list[str]]], k: int = 100) -> tuple[dict, list[dict]]:
+def run_ranker(rank, queries: list[tuple[str, list[str]]], k: int = 100) -> tuple[dict, list[dict]]:
     rows, t0 = [], time.perf_counter()
     for q, gold in queries:
         rows.append(score(rank(q, k), gold))
@@ -28,7 +28,7 @@ def retrieval_qa(index, items: list[QAItem], systems: dict[str, baselines.Ranker
     queries = [(it.question, list(it.gold)) for it in answerable]
     out: dict = {"questions": len(answerable), "multi_clause": sum(it.multi for it in answerable), "systems": {}}
     for name, rank in systems.items():
-        overall, rows = _run_ranker(rank, queries)
+        overall, rows = run_ranker(rank, queries)
         multi = mean([r for r, it in zip(rows, answerable) if it.multi])
         misses = [it.id for r, it in zip(rows, answerable) if r["R@10"] == 0]
         out["systems"][name] = {**overall, "multi_clause": multi, "missed_at_10": misses}
@@ -74,7 +74,7 @@ def retrieval_stard(stard_dir: Path, index_path: Path, embedder: str, limit: int
             docs, {d.doc_id: stard_spans(d) for d in docs}, index.embedder)
     out: dict = {"split": "dev", "queries": len(qs), "articles": len(corpus), "snapshot": index.store.snapshot(), "systems": {}}
     for name, rank in systems.items():
-        out["systems"][name], _ = _run_ranker(rank, qs)
+        out["systems"][name], _ = run_ranker(rank, qs)
     if naive:
         out["naive_chunks"] = systems["naive_langchain"].chunks  # type: ignore[attr-defined]
     return out
@@ -99,11 +99,11 @@ def answers(answerer, items: list[QAItem], clause_text: dict[str, str]) -> dict:
         if not ans.answerable:
             wrong.append(f"{it.id}: 误拒答")
             continue
-        if getattr(ans, "mode", "extractive") == "llm":
+        if ans.mode == "llm":
             stats["llm_answers"] += 1
             stats["sentences_kept"] += len([ln for ln in ans.answer.split("\n\n依据：")[0].split("\n") if ln.strip()])
             stats["sentences_removed"] += ans.unsupported
-        elif getattr(ans, "notice", None):
+        elif ans.notice:
             stats["fallbacks"] += 1
             stats["sentences_removed"] += ans.unsupported
         cites = list(ans.citations)

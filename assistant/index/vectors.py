@@ -61,6 +61,7 @@ class VectorStore:
         from chromadb.config import Settings
 
         self.embedder = embedder
+        where = f"Chroma 服务上的集合 {collection}" if client is not None else path
         try:
             if client is None:
                 client = chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
@@ -73,7 +74,6 @@ class VectorStore:
                 metadata={"embedder": embedder.key},
             )
         except Exception as exc:
-            where = f"Chroma 服务上的集合 {collection}" if client is not None and path is not None and not Path(path).exists() else path
             raise IndexError_(f"无法打开向量库 {where}：{exc}") from exc
         stored = (self.col.metadata or {}).get("embedder")
         if stored and stored != embedder.key:

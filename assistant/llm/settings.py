@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import AssistantError
+
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 
 
@@ -32,7 +34,7 @@ class LLMSettings:
                        timeout=float(env.get("POLICY_ASSISTANT_LLM_TIMEOUT", "60")),
                        max_tokens=int(env.get("POLICY_ASSISTANT_LLM_MAX_TOKENS", "256")))
         except ValueError as exc:
-            raise ValueError(f"大模型设置有误（POLICY_ASSISTANT_LLM_TIMEOUT / _MAX_TOKENS 须为数字）：{exc}") from exc
+            raise AssistantError(f"大模型设置有误（POLICY_ASSISTANT_LLM_TIMEOUT / _MAX_TOKENS 须为数字）：{exc}") from exc
 
     def chat_model(self):
         """A LangChain ChatOpenAI bound to this server (no retries: a failure falls back at once)."""
@@ -55,8 +57,12 @@ class Prompt:
 
 
 def load_prompt(name: str = "answer", root: Path = PROMPTS) -> Prompt:
-    data = yaml.safe_load((root / f"{name}.yaml").read_text(encoding="utf-8"))
-    return Prompt(version=data["version"], system=data["system"], user=data["user"], clause=data["clause"])
+    path = root / f"{name}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Prompt(version=data["version"], system=data["system"], user=data["user"], clause=data["clause"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise AssistantError(f"提示词文件 {path} 无法使用：{exc}") from exc
 
 
 def add_arguments(parser) -> None:

@@ -122,7 +122,7 @@ class HybridRetriever:
         expanded = expand_query(query) if self.expand else query
         qvec = self.index.embedder.embed_queries([expanded])[0] if self.mode != "bm25" or memory is not None else None
         lexical = self._bm25(expanded, n, mask) if self.mode in ("hybrid", "bm25") else {}
-        dense = self._dense(qvec, n, allowed_docs) if self.mode in ("hybrid", "dense") else {}
+        dense = self._dense(qvec, n, mask, allowed_docs) if self.mode in ("hybrid", "dense") else {}
         if self.mode == "bm25":
             fused = lexical
         elif self.mode == "dense":
@@ -165,7 +165,7 @@ class HybridRetriever:
                     out[self.chunks[i].chunk_id] = max(out.get(self.chunks[i].chunk_id, 0.0), score)
         return out
 
-    def _dense(self, vector, n: int, allowed_docs) -> dict[str, float]:
+    def _dense(self, vector, n: int, mask, allowed_docs) -> dict[str, float]:
         if len(self.chunks) > EXACT_MAX:  # very large collections: the vector store's ANN index
             hits = self.index.vectors.query(vector, n, allowed_docs)
             # trust only ids present in the clause store (a crashed ingest may leave stale vectors)
@@ -174,16 +174,13 @@ class HybridRetriever:
         # store or a Chroma server (HNSW answers varied between graphs and even between runs).
         if self._matrix is None:
             stored = self.index.vectors.vectors_for([c.chunk_id for c in self.chunks])
-            dim = len(next(iter(stored.values()))) if stored else len(vector)
-            self._matrix = np.vstack([stored.get(c.chunk_id, np.zeros(dim, dtype=np.float32)) for c in self.chunks]) if self.chunks else None
-        if self._matrix is None:
-            return {}
-        sims = self._matrix @ np.asarray(vector, dtype=np.float32)
-        if allowed_docs is not None:
-            allowed = set(allowed_docs)
-            sims = np.where([c.doc_id in allowed for c in self.chunks], sims, -np.inf)
+            dim = len(vector)
+            self._matrix = np.vstack([stored.get(c.chunk_id, np.zeros(dim, dtype=np.float32)) for c in self.chunks])
+            self._has_vector = np.array([c.chunk_id in stored for c in self.chunks])  # missing after a crash until reconcile
+        usable = self._has_vector if mask is None else self._has_vector & mask
+        sims = np.where(usable, self._matrix @ np.asarray(vector, dtype=np.float32), -np.inf)
         top = np.argsort(-sims, kind="stable")[:n]
-        return {self.chunks[i].chunk_id: float(sims[i]) for i in top if np.isfinite(sims[i]) and sims[i] != 0.0}
+        return {self.chunks[i].chunk_id: float(sims[i]) for i in top if usable[i]}
 
 
 EXACT_MAX = 300_000  # clause vectors searched exactly in memory up to this many (≈ 460 MB at 384 dims)

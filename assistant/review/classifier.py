@@ -55,20 +55,10 @@ def lawful_clauses() -> list[str]:
 def law_articles(corpus: Path) -> list[str]:
     """Article texts of the national laws, regulations and rules in a corpus folder (parsed, not indexed)."""
     from ..documents.parse import chunk
-    from ..documents.source import load_document, scan
+    from ..documents.source import load_all
 
-    texts: list[str] = []
-    manifests: dict = {}
-    for src in scan([corpus]):
-        if isinstance(src, Exception):
-            continue
-        try:
-            doc = load_document(src, manifests, 50)
-        except Exception:
-            continue
-        if doc.meta.level == "national" and doc.meta.kind in ("law", "regulation", "rule"):
-            texts.extend(c.text for c in chunk(doc) if len(c.text) > 20)
-    return texts
+    return [c.text for doc in load_all([corpus]) if doc.meta.level == "national" and doc.meta.kind in ("law", "regulation", "rule")
+            for c in chunk(doc) if len(c.text) > 20]
 
 
 def train(cases: list[Case], corpus: Path | None) -> ClauseClassifier | None:
