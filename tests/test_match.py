@@ -10,11 +10,11 @@ import pytest
 
 from assistant.errors import AssistantError
 from assistant.match.profile import parse_profile
-from assistant.match.service import match
+from assistant.match.service import DEFAULT_RULE_DIRS, PACKAGED_RULES, match
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
-RULES = [REPO / "corpus" / "rules", REPO / "eval" / "rules"]
+RULES = list(DEFAULT_RULE_DIRS)
 LIUHE, LINGANG, DEMO = date(2024, 6, 1), date(2017, 6, 1), date(2025, 6, 1)
 
 
@@ -239,7 +239,7 @@ def test_cli_json_contract_and_bad_files(real_index, tmp_path, capsys, monkeypat
 def test_shipped_rule_files_validate(real_index):
     from assistant.match.rules import load_rule_file, validate
 
-    files = sorted((REPO / "corpus" / "rules").glob("*.yaml")) + sorted((REPO / "eval" / "rules").glob("*.yaml"))
+    files = sorted(PACKAGED_RULES.glob("*.yaml"))
     assert len(files) >= 3
     for f in files:
         assert validate(load_rule_file(f), real_index.store) == [], f

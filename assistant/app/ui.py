@@ -28,7 +28,7 @@ class AppContext:
     index_dir: Path
     audit: AuditLog
     users: Users | None = None
-    rule_dirs: tuple[Path, ...] = (Path("corpus/rules"), Path("eval/rules"))
+    rule_dirs: tuple[Path, ...] = ()  # empty: the packaged rules (match.service.DEFAULT_RULE_DIRS)
     max_upload_mb: float = 20.0
     _retriever: object = field(default=None, repr=False)
     _detector: object = field(default=None, repr=False)
@@ -163,7 +163,7 @@ def match_project(ctx: AppContext, profile_json: str, as_of: str = "", request=N
     """Profile (JSON text, or the form's values turned into JSON) → (Markdown report, [md, json] download paths)."""
     from ..match.profile import parse_profile
     from ..match.report import markdown
-    from ..match.service import match
+    from ..match.service import DEFAULT_RULE_DIRS, match
     from ..retrieve import Filters
 
     try:

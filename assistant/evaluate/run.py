@@ -12,6 +12,7 @@ import yaml
 
 from ..config import cache_dir, shared_dir
 from ..errors import AssistantError
+from ..match.service import DEFAULT_RULE_DIRS
 from . import baselines, report as report_mod, suites
 from .data import REPO, fixed_subset, load_match_cases, load_qa
 
@@ -113,7 +114,7 @@ def run(settings: EvalSettings, ranker_override=None, log=lambda m: print(m, fil
             out["suites"]["review"] = suites.review(cases, compliant)
     if "match" in settings.suites:
         log("匹配：项目画像 …")
-        out["suites"]["match"] = suites.match(index, load_match_cases(), [REPO / "corpus" / "rules", REPO / "eval" / "rules"])
+        out["suites"]["match"] = suites.match(index, load_match_cases(), list(DEFAULT_RULE_DIRS))
     out["seconds"] = round(time.time() - started, 1)
     return out
 

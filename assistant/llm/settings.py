@@ -10,7 +10,7 @@ import yaml
 
 from ..errors import AssistantError
 
-PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+PROMPTS = Path(__file__).resolve().parent / "prompts"  # package data; POLICY_ASSISTANT_PROMPTS overrides
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,14 @@ class Prompt:
     clause: str
 
 
-def load_prompt(name: str = "answer", root: Path = PROMPTS) -> Prompt:
-    path = root / f"{name}.yaml"
+def prompts_dir() -> Path:
+    """The prompt folder: $POLICY_ASSISTANT_PROMPTS when set, else the packaged prompts."""
+    root = os.environ.get("POLICY_ASSISTANT_PROMPTS", "").strip()
+    return Path(root) if root else PROMPTS
+
+
+def load_prompt(name: str = "answer", root: Path | None = None) -> Prompt:
+    path = (root or prompts_dir()) / f"{name}.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         return Prompt(version=data["version"], system=data["system"], user=data["user"], clause=data["clause"])

@@ -12,7 +12,8 @@ from .matcher import Match, apply_stacking, evaluate, fmt
 from .profile import ProjectProfile
 from .rules import RuleFile, load_rule_file, validate
 
-DEFAULT_RULE_DIRS = (Path("corpus/rules"), Path("eval/rules"))
+PACKAGED_RULES = Path(__file__).resolve().parent / "rules"  # reviewed rules shipped with the package
+DEFAULT_RULE_DIRS = (PACKAGED_RULES,)
 
 
 def load_rules(dirs, store, skipped: list[str] | None = None) -> list[RuleFile]:
