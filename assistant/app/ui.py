@@ -172,7 +172,7 @@ def match_project(ctx: AppContext, profile_json: str, as_of: str = "", request=N
         data = {k: v for k, v in data.items() if v not in (None, "", [])}
         profile = parse_profile(data)
         with ctx.lock:
-            result = match(profile, ctx.index, [d for d in ctx.rule_dirs if d.exists()], as_of=Filters.parse_date(as_of or None),
+            result = match(profile, ctx.index, [d for d in (ctx.rule_dirs or DEFAULT_RULE_DIRS) if d.exists()], as_of=Filters.parse_date(as_of or None),
                            retriever=ctx.retriever if profile.value("is_foreign") else None)
     except json.JSONDecodeError as exc:
         return f"⚠️ 项目信息格式错误：{exc}", []
@@ -377,7 +377,7 @@ def build_app(ctx: AppContext):
 
 def serve(ctx: AppContext, host: str = "127.0.0.1", port: int = 7860, block: bool = True):
     if ctx.users is None and host not in ("127.0.0.1", "localhost"):
-        raise AssistantError("未配置用户文件时只能在 127.0.0.1 上运行；请用 --users 指定用户文件")
+        raise AssistantError("未配置用户文件时只能在 127.0.0.1 上运行；请先指定用户文件（policy-assistant users add 创建）")
     app = build_app(ctx)
     auth = (lambda u, p: ctx.users.authenticate(u, p)) if ctx.users else None
     app.queue(default_concurrency_limit=4)

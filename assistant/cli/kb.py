@@ -10,11 +10,8 @@ from pathlib import Path
 from ..config import DEFAULT_INDEX, MAX_FILE_MB
 from ..errors import AssistantError
 
-STATUS_CN = {
-    "added": "新增", "updated": "更新", "unchanged": "未变", "removed": "删除",
-    "duplicate": "重复", "skipped": "跳过", "failed": "失败",
-}
-DOC_STATUS_CN = {"in_force": "现行有效", "repealed": "已废止", "expired": "已失效", "not_yet_effective": "尚未施行"}
+from ..vocab.labels import INGEST_LABELS as STATUS_CN, KIND_LABELS, KINDS, LEVEL_LABELS, LEVELS, kind_code, level_code
+from ..vocab.labels import STATUS_LABELS as DOC_STATUS_CN
 
 
 def register(sub) -> None:
@@ -34,7 +31,7 @@ def register(sub) -> None:
     p.add_argument("query")
     _index_arg(p)
     _filter_args(p)
-    p.add_argument("-k", type=int, default=10, help="返回条数，默认 10")
+    p.add_argument("-k", type=_positive_k, default=10, help="返回条数（1–200），默认 10")
     p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
@@ -53,7 +50,7 @@ def register(sub) -> None:
     p = sub.add_parser("demo", help="交互式检索（输入问题，空行退出）")
     _index_arg(p)
     _filter_args(p)
-    p.add_argument("-k", type=int, default=5)
+    p.add_argument("-k", type=_positive_k, default=5)
     p.add_argument("--once", default=None, help="只检索这一个问题后退出")
     p.set_defaults(func=cmd_demo)
 
@@ -66,8 +63,34 @@ def _filter_args(p) -> None:
     p.add_argument("--as-of", default=None, help="只看该日期（YYYY-MM-DD）有效的文件，默认今天")
     p.add_argument("--include-inactive", action="store_true", help="包括已废止、已失效或尚未施行的文件")
     p.add_argument("--region", default=None, help="地区，如 柳河县、临港；全国性文件始终包含")
-    p.add_argument("--level", default=None, choices=["national", "provincial", "municipal", "county", "park"])
-    p.add_argument("--kind", default=None, choices=["law", "regulation", "rule", "negative_list", "catalog", "local_policy", "notice"])
+    p.add_argument("--level", default=None, type=_coded(level_code, LEVEL_LABELS),
+                   help="层级：" + "、".join(f"{LEVEL_LABELS[c]}（{c}）" for c in LEVELS))
+    p.add_argument("--kind", default=None, type=_coded(kind_code, KIND_LABELS),
+                   help="文件类别：" + "、".join(f"{KIND_LABELS[c]}（{c}）" for c in KINDS))
+
+
+def _coded(to_code, labels):
+    """argparse type: a code or its Chinese label → the code; anything else is a usage error naming the choices."""
+    import argparse
+
+    def convert(value: str) -> str:
+        code = to_code(value)
+        if code is None:
+            raise argparse.ArgumentTypeError(f"{value!r} 无效，可选：{'、'.join(labels.values())}")
+        return code
+    return convert
+
+
+def _positive_k(value: str) -> int:
+    import argparse
+
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"条数应为整数：{value!r}") from None
+    if not 1 <= k <= 200:
+        raise argparse.ArgumentTypeError(f"条数应在 1 到 200 之间：{k}")
+    return k
 
 
 def _filters(args):
@@ -149,7 +172,7 @@ def cmd_docs(args) -> int:
         return 0
     for d in out:
         number = d["doc_number"] or "—"
-        print(f"{d['file']}\n   《{d['title']}》 {number} | {d['level']} {d['region'] or ''} {d['kind']} | "
+        print(f"{d['file']}\n   《{d['title']}》 {number} | {LEVEL_LABELS.get(d['level'], d['level'] or '')} {d['region'] or ''} {KIND_LABELS.get(d['kind'], d['kind'] or '')} | "
               f"施行 {d['effective'] or d['published'] or '未知'} | {DOC_STATUS_CN[d['status']]} | {d['chunks']} 块")
     print(f"共 {len(out)} 份文件，快照 {index.store.snapshot()}", file=sys.stderr)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from ..errors import AssistantError
@@ -12,10 +13,26 @@ EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors exit 2 with a Chinese hint
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: 参数错误：{message}", file=sys.stderr)
+    def error(self, message: str) -> None:  # usage errors: one Chinese line, exit 2
+        print(f"{self.prog}：参数错误：{_chinese(message)}（{self.prog} -h 查看用法）", file=sys.stderr)
         sys.exit(EXIT_USAGE)
+
+
+_ARGPARSE_CN = (  # argparse's English message shapes → Chinese
+    (re.compile(r"^argument (\S+): invalid choice: (.+?) \(choose from (.+)\)$"), r"参数 \1 的取值 \2 无效，可选：\3"),
+    (re.compile(r"^argument (\S+): invalid (\w+) value: (.+)$"), r"参数 \1 的值 \3 无效（应为 \2）"),
+    (re.compile(r"^argument (\S+): expected one argument$"), r"参数 \1 缺少取值"),
+    (re.compile(r"^argument (\S+): (.+)$"), r"参数 \1：\2"),
+    (re.compile(r"^the following arguments are required: (.+)$"), r"缺少必需的参数：\1"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), r"无法识别的参数：\1"),
+)
+
+
+def _chinese(message: str) -> str:
+    for pattern, repl in _ARGPARSE_CN:
+        if pattern.match(message):
+            return pattern.sub(repl, message)
+    return message
 
 
 def build_parser() -> argparse.ArgumentParser:

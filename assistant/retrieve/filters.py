@@ -31,7 +31,7 @@ class Filters:
         try:
             return date.fromisoformat(value)
         except ValueError as exc:
-            raise AssistantError(f"--as-of 日期格式应为 YYYY-MM-DD：{value!r}") from exc
+            raise AssistantError(f"日期格式应为 YYYY-MM-DD（如 2025-06-01）：{value!r}") from exc
 
     def allows(self, meta: DocMeta, doc_id: str | None = None) -> bool:
         if self.docs is not None and doc_id not in self.docs:
