@@ -57,3 +57,41 @@ class Users:
     @staticmethod
     def allowed(role: str | None, action: str) -> bool:
         return action in ROLES.get(role or "", set())
+
+
+def add_user(path: str | Path, name: str, role: str, password: str) -> bool:
+    """Add or replace one user in the users file (written atomically); True when the user already existed."""
+    name = (name or "").strip()
+    if not name or any(c.isspace() or c in ":#{}[]," for c in name):
+        raise AssistantError(f"用户名无效：{name!r}（不能为空，不能含空格或 : # {{ }} [ ] ,）")
+    if role not in ROLES:
+        raise AssistantError(f"角色无效：{role!r}（可选 {'、'.join(ROLES)}）")
+    if len(password) < 8:
+        raise AssistantError("密码至少 8 个字符")
+    path = Path(path)
+    entries = Users.load(path).entries if path.exists() else {}
+    existed = name in entries
+    entries = {**entries, name: {"password_hash": hash_password(password), "role": role}}
+    _write(path, entries)
+    return existed
+
+
+def remove_user(path: str | Path, name: str) -> None:
+    path = Path(path)
+    entries = Users.load(path).entries if path.exists() else {}
+    if name not in entries:
+        raise AssistantError(f"用户文件 {path} 中没有用户 {name}")
+    _write(path, {k: v for k, v in entries.items() if k != name})
+
+
+def _write(path: Path, entries: dict) -> None:
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".users-", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("# 用户文件：用户名 → bcrypt 密码哈希与角色。用 policy-assistant users add/remove 维护。\n")
+        yaml.safe_dump(entries, fh, allow_unicode=True, sort_keys=True)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)

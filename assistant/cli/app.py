@@ -8,6 +8,7 @@ from pathlib import Path
 from ..config import DEFAULT_INDEX, cache_dir
 
 DEFAULT_AUDIT = Path("indexes/audit.sqlite")
+DEFAULT_USERS = Path("indexes/users.yaml")
 
 
 def register(sub) -> None:
@@ -33,6 +34,22 @@ def register(sub) -> None:
     v = asub.add_parser("verify", help="校验审计日志的哈希链是否被篡改")
     v.add_argument("--audit", type=Path, default=DEFAULT_AUDIT)
     v.set_defaults(func=cmd_audit_verify)
+
+    u = sub.add_parser("users", help="用户管理：添加（输入密码，保存 bcrypt 哈希）、删除、列出")
+    usub = u.add_subparsers(dest="users_command", parser_class=type(u))
+    add = usub.add_parser("add", help="添加或重设用户（提示输入两次密码）")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["经办人员", "审查人员", "管理员"])
+    add.add_argument("--file", type=Path, default=DEFAULT_USERS, help=f"用户文件，默认 {DEFAULT_USERS}")
+    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（脚本用）")
+    add.set_defaults(func=cmd_users_add)
+    rm = usub.add_parser("remove", help="删除用户（正在使用的会话随即失效）")
+    rm.add_argument("name")
+    rm.add_argument("--file", type=Path, default=DEFAULT_USERS)
+    rm.set_defaults(func=cmd_users_remove)
+    ls = usub.add_parser("list", help="列出用户与角色")
+    ls.add_argument("--file", type=Path, default=DEFAULT_USERS)
+    ls.set_defaults(func=cmd_users_list)
 
 
 def cmd_serve(args) -> int:
@@ -64,3 +81,40 @@ def cmd_audit_verify(args) -> int:
     ok, bad = AuditLog(args.audit).verify()
     print("审计日志完整，未发现篡改" if ok else f"审计日志在第 {bad} 条记录处被篡改或断链")
     return 0 if ok else 1
+
+
+def cmd_users_add(args) -> int:
+    from ..app.users import add_user
+    from ..errors import AssistantError
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        password = getpass.getpass(f"为 {args.name} 设置密码：")
+        if getpass.getpass("再输入一次：") != password:
+            raise AssistantError("两次输入的密码不一致，未保存")
+    existed = add_user(args.file, args.name, args.role, password)
+    print(f"{'已更新' if existed else '已添加'}用户 {args.name}（{args.role}），写入 {args.file}")
+    print(f"启动应用时指定用户文件：policy-assistant serve --users {args.file}")
+    return 0
+
+
+def cmd_users_remove(args) -> int:
+    from ..app.users import remove_user
+
+    remove_user(args.file, args.name)
+    print(f"已删除用户 {args.name}")
+    return 0
+
+
+def cmd_users_list(args) -> int:
+    from ..app.users import Users
+
+    if not args.file.exists():
+        print(f"用户文件 {args.file} 不存在；用 policy-assistant users add 添加用户")
+        return 0
+    for name, e in sorted(Users.load(args.file).entries.items()):
+        print(f"{name}\t{e['role']}")
+    return 0
