@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INDEX ?= indexes/demo
+REF_INDEX ?= indexes/reference
 SHARED ?= ../shared
 
 .PHONY: run test test-fast setup setup-test ingest bench bench-app eval eval-quick eval-stard clean
@@ -24,12 +25,20 @@ $(VENV)/.test: $(VENV)/.base requirements/test.lock
 setup: $(VENV)/.base
 setup-test: $(VENV)/.test
 
-ingest: setup
-	$(BIN)/policy-assistant ingest corpus --index $(INDEX)
+ingest: setup  # the sample corpus; and, when ../shared is beside the repo, the reference corpus (with its overlay)
+	@echo "== 导入示例文件 corpus/ → $(INDEX)"
+	$(BIN)/policy-assistant ingest corpus --index $(INDEX) --quiet
+	@if [ -f $(SHARED)/corpus/MANIFEST.tsv ]; then \
+	  echo "== 导入参考语料 $(SHARED)/corpus（含元数据补记 eval/shared-metadata.yaml）与示例文件 → $(REF_INDEX)"; \
+	  $(BIN)/policy-assistant ingest $(SHARED)/corpus corpus --index $(REF_INDEX) --meta eval/shared-metadata.yaml --quiet; \
+	else echo "== 未找到 $(SHARED)/corpus：只导入示例文件"; fi
 
-run: ingest
-	$(BIN)/policy-assistant demo --index $(INDEX) --once "招商引资项目能不能按地方财政贡献给企业奖励？"
-	$(BIN)/policy-assistant serve --index $(INDEX)
+run: ingest  # serves the reference index when it was built, else the sample one
+	@idx=$(INDEX); [ -f $(REF_INDEX)/index.json ] && idx=$(REF_INDEX); \
+	echo "== 演示问答（知识库 $$idx）"; \
+	$(BIN)/policy-assistant ask "招商引资项目能不能按地方财政贡献给企业奖励？" --index $$idx; \
+	echo "== 启动网页应用（知识库 $$idx）"; \
+	$(BIN)/policy-assistant serve --index $$idx
 
 test: setup-test  # pytest exit 5 (no tests collected) is reported, not failed; then the quality gate
 	$(BIN)/python -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; [ $$rc -eq 0 ] || exit $$rc
