@@ -163,7 +163,7 @@ def test_denied_and_expired_attempts_are_audited(ctx, tmp_path):
 
 
 def test_admin_adds_and_removes_a_document(tmp_path):
-    from assistant.app.ui import AppContext, admin_ingest, admin_remove, documents
+    from assistant.app.ui import AppContext, admin_ingest, admin_remove, document_choices, documents
     from assistant.index import Index
     from assistant.index.ingest import ingest
 
@@ -177,9 +177,15 @@ def test_admin_adds_and_removes_a_document(tmp_path):
                    encoding="utf-8")
     assert admin_ingest(ctx, [str(new)], request=_Req("jing")).startswith("⚠️")
     out = admin_ingest(ctx, [str(new)], request=_Req("admin"))
-    assert "added：新办法.md" in out and any(r[0] == "新办法" for r in documents(ctx))
+    assert "新增：新办法.md" in out and any(r[8] == "新办法.md" for r in documents(ctx))
+    row = documents(ctx, "数字经济")[0]  # the table speaks Chinese and can be searched
+    assert row[0].startswith("某区促进数字经济") and row[6] == "现行有效" and row[4] in ("地方政策", "通知公告")
+    assert documents(ctx, "没有这个文件") == []
+    assert ("某区促进数字经济发展若干措施（示例）（新办法.md）", "新办法") in document_choices(ctx)
+    assert "确认移除" in admin_remove(ctx, "新办法", request=_Req("admin"), confirmed=False)
+    assert any(r[8] == "新办法.md" for r in documents(ctx))  # not confirmed: still there
     assert "已移除：新办法" in admin_remove(ctx, "新办法", request=_Req("admin"))
-    assert not any(r[0] == "新办法" for r in documents(ctx)) and "新办法#第一条" not in ctx.index.vectors.ids()
+    assert not any(r[8] == "新办法.md" for r in documents(ctx)) and "新办法#第一条" not in ctx.index.vectors.ids()
     assert "没有文件" in admin_remove(ctx, "新办法", request=_Req("admin"))
     assert admin_ingest(ctx, None, request=_Req("admin")) == "没有变化"  # re-ingest does not bring it back
     assert [r["action"] for r in ctx.audit.rows()] == ["admin:denied", "ingest", "remove", "ingest"]

@@ -221,16 +221,30 @@ def review_draft(ctx: AppContext, upload: str | None, request=None):
     return rows, [str(out / "审查意见.docx"), str(out / "审查意见.md")]
 
 
-def documents(ctx: AppContext) -> list[list]:
-    from ..documents.model import DocMeta
+DOC_HEADERS = ["标题", "文号", "层级", "地区", "类别", "施行", "状态", "条款数", "文件", "导入时间"]
 
-    status_cn = {"in_force": "现行有效", "repealed": "已废止", "expired": "已失效", "not_yet_effective": "尚未施行"}
-    rows = []
+
+def documents(ctx: AppContext, query: str = "") -> list[list]:
+    """The knowledge-base table with Chinese labels; `query` keeps the rows whose title, 文号, region or file holds it."""
+    from ..documents.model import DocMeta
+    from ..vocab.labels import kind_label, level_label, status_label
+
+    rows, q = [], (query or "").strip()
     for r in ctx.index.store.doc_rows():
         meta = DocMeta(**r["meta"])
-        rows.append([r["doc_id"], meta.title, meta.doc_number or "", meta.level or "", meta.region or "", meta.kind or "",
-                     meta.effective or meta.published or "", status_cn[meta.status()], r["n_clauses"], r["ingested_at"]])
+        row = [meta.title, meta.doc_number or "", level_label(meta.level), meta.region or "", kind_label(meta.kind),
+               str(meta.effective or meta.published or ""), status_label(meta.status()), r["n_clauses"], r["file"],
+               str(r["ingested_at"])[:16]]
+        if not q or any(q in str(v) for v in (meta.title, meta.doc_number, meta.region, r["file"], r["doc_id"])):
+            rows.append(row)
     return rows
+
+
+def document_choices(ctx: AppContext) -> list[tuple[str, str]]:
+    """(label, doc_id) pairs for the removal picker."""
+    from ..documents.model import DocMeta
+
+    return [(f"{DocMeta(**r['meta']).title}（{r['file']}）", r["doc_id"]) for r in ctx.index.store.doc_rows()]
 
 
 def admin_ingest(ctx: AppContext, uploads: list[str] | None, request=None) -> str:
@@ -254,17 +268,22 @@ def admin_ingest(ctx: AppContext, uploads: list[str] | None, request=None) -> st
     ctx.audit.record(user, role, "ingest", question=json.dumps([str(p) for p in paths], ensure_ascii=False),
                      index_snapshot=ctx.index.store.snapshot(),
                      detail=json.dumps({s: report.count(s) for s in ("added", "updated", "removed", "failed")}))
-    lines = [f"{r.status}：{r.file}{('：' + r.detail) if r.detail else ''}" for r in report.results if r.status != "unchanged"]
+    from ..vocab.labels import INGEST_LABELS
+
+    lines = [f"{INGEST_LABELS.get(r.status, r.status)}：{r.file}{('：' + r.detail) if r.detail else ''}"
+             for r in report.results if r.status != "unchanged"]
     return "\n".join(lines) or "没有变化"
 
 
-def admin_remove(ctx: AppContext, doc_id: str, request=None) -> str:
+def admin_remove(ctx: AppContext, doc_id: str, request=None, confirmed: bool = True) -> str:
     from ..index.ingest import remove_document
 
     try:
         user, role = ctx.require(request, "admin")
     except AssistantError as exc:
         return f"⚠️ {exc}"
+    if not confirmed:
+        return "⚠️ 请先勾选“确认移除”：移除后该文件的条款不再可检索"
     doc_id = (doc_id or "").strip()
     row = next((r for r in ctx.index.store.doc_rows() if r["doc_id"] == doc_id), None)
     with ctx.lock:
@@ -358,20 +377,29 @@ def build_app(ctx: AppContext):
                              [findings, review_files], api_name="review")
 
         with gr.Tab("知识库"):
-            docs = gr.Dataframe(headers=["编号", "标题", "文号", "层级", "地区", "类别", "施行", "状态", "条款数", "导入时间"], wrap=True)
-            refresh = gr.Button("刷新")
-            refresh.click(lambda: documents(ctx), None, docs, api_name="documents")
+            with gr.Row():
+                doc_query = gr.Textbox(label="查找文件（标题、文号、地区或文件名）", scale=4)
+                refresh = gr.Button("刷新", scale=1)
+            docs = gr.Dataframe(headers=DOC_HEADERS, wrap=True, max_height=420,
+                                column_widths=["26%", "12%", "7%", "8%", "8%", "9%", "7%", "6%", "10%", "7%"])
+            refresh.click(lambda q: documents(ctx, q), [doc_query], docs, api_name="documents")
+            doc_query.submit(lambda q: documents(ctx, q), [doc_query], docs, api_name=False)
             app.load(lambda: documents(ctx), None, docs)
             gr.Markdown("#### 管理（仅管理员）")
             uploads = gr.File(label="添加文件到知识库（不选文件则重新导入全部来源）", file_count="multiple", type="filepath")
             ingest_btn = gr.Button("导入 / 重新导入")
-            remove_id = gr.Textbox(label="要移除的文件编号")
+            with gr.Row():
+                remove_id = gr.Dropdown(choices=[], label="要移除的文件", scale=4)
+                remove_ok = gr.Checkbox(label="确认移除", value=False, scale=1)
             remove_btn = gr.Button("移除文件", variant="stop")
+            app.load(lambda: gr.Dropdown(choices=document_choices(ctx)), None, remove_id)
             admin_out = gr.Textbox(label="结果", lines=6)
             ingest_btn.click(_handler(lambda u, request: admin_ingest(ctx, u, request), 1, gr), [uploads], [admin_out],
                              api_name="ingest").then(lambda: documents(ctx), None, docs)
-            remove_btn.click(_handler(lambda d, request: admin_remove(ctx, d, request), 1, gr), [remove_id], [admin_out],
-                             api_name="remove").then(lambda: documents(ctx), None, docs)
+            remove_btn.click(_handler(lambda d, ok, request: admin_remove(ctx, d, request, confirmed=bool(ok)), 2, gr),
+                             [remove_id, remove_ok], [admin_out], api_name="remove").then(
+                lambda: (documents(ctx), gr.Dropdown(choices=document_choices(ctx), value=None), False), None,
+                [docs, remove_id, remove_ok])
     return app
 
 
