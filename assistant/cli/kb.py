@@ -107,6 +107,7 @@ def _open(args, create: bool = False, embedder: str | None = None):
 
 
 def cmd_ingest(args) -> int:
+    from ..documents.source import display_name
     from ..index.ingest import ingest
 
     from ..documents.source import load_overrides
@@ -122,7 +123,7 @@ def cmd_ingest(args) -> int:
         for r in report.results:
             extra = f"（{r.chunks} 个条款块）" if r.chunks and r.status in ("added", "updated") else ""
             detail = f"：{r.detail}" if r.detail else ""
-            print(f"[{STATUS_CN[r.status]}] {r.file}{extra}{detail}")
+            print(f"[{STATUS_CN[r.status]}] {display_name(r.file)}{extra}{detail}")
     counts = {s: report.count(s) for s in STATUS_CN}
     summary = "，".join(f"{STATUS_CN[s]} {n}" for s, n in counts.items() if n)
     repaired = f"；修复上次中断留下的 {report.repaired} 处不一致" if report.repaired else ""

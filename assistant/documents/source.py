@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..errors import LoadError, SkipFile
 from . import meta as meta_mod
-from .load import IGNORED_NAMES, read_text
+from .load import IGNORED_NAMES, SUPPORTED, read_text
 from .model import Document
 
 
@@ -20,34 +20,68 @@ class SourceFile:
     path: Path  # absolute
     root: Path  # the ingest root it was found under
     rel: str  # path relative to the root, '/'-separated
+    from_dir: bool = False  # found by walking a folder (its root is pruned of files that disappear)
+
+
+def display_name(name: str) -> str:
+    """A file name safe for one output line (control characters such as a newline shown escaped)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
 
 
 def scan(paths: list[Path]) -> Iterator[SourceFile | LoadError]:
-    """Yield files under each path (recursively); symlinks escaping the root are refused."""
+    """Yield files under each path (recursively). Symlinks escaping the root or looping are refused, and whatever
+    is passed over (hidden files, FIFOs, unreadable folders) is yielded as a SkipFile/LoadError with its reason."""
     for given in paths:
         given = Path(given)
-        if not given.exists():
-            yield LoadError(str(given), "路径不存在")
+        try:
+            exists = given.exists()
+        except OSError as exc:  # e.g. a symlink loop given directly
+            yield LoadError(display_name(str(given)), f"无法访问（{exc.strerror or exc}）")
             continue
-        if given.is_file():
-            root = given.parent.resolve()
-            yield SourceFile(given.resolve(), root, given.name)
+        if not exists:
+            yield LoadError(display_name(str(given)), "路径不存在" if not given.is_symlink() else "符号链接无效或循环")
             continue
-        root = given.resolve()
-        for dirpath, dirnames, filenames in os.walk(given, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "rules")  # rules/: incentive rule data
-            for name in sorted(filenames):
-                if name.startswith(".") or name in IGNORED_NAMES or name.endswith((".yaml", ".yml")):
-                    continue
-                full = Path(dirpath) / name
-                rel = full.relative_to(given).as_posix()
-                real = full.resolve()
-                if not real.is_relative_to(root):
-                    yield LoadError(rel, f"符号链接指向导入目录之外（{real}），已拒绝")
-                    continue
-                if not real.is_file():
-                    continue
-                yield SourceFile(real, root, rel)
+        if not given.is_dir():
+            if not given.is_file():
+                yield SkipFile(display_name(given.name), "不是普通文件（如管道、设备），已跳过")
+                continue
+            yield SourceFile(given.resolve(), given.parent.resolve(), given.name)
+            continue
+        yield from _walk(given, given.resolve())
+
+
+def _walk(given: Path, root: Path) -> Iterator[SourceFile | LoadError]:
+    unreadable: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(given, followlinks=False, onerror=unreadable.append):
+        while unreadable:
+            exc = unreadable.pop()
+            where = Path(exc.filename).relative_to(given).as_posix() if exc.filename else str(given)
+            yield LoadError(display_name(where + "/"), f"文件夹无法读取（{exc.strerror or exc}），其中的文件未导入")
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "rules")  # rules/: incentive rule data
+        for name in sorted(filenames):
+            if name in IGNORED_NAMES or name.endswith((".yaml", ".yml")):
+                continue
+            full = Path(dirpath) / name
+            rel = full.relative_to(given).as_posix()
+            if name.startswith("."):
+                if Path(name).suffix.lower() in SUPPORTED and name.strip(".") and name not in (".gitkeep",):
+                    yield SkipFile(display_name(rel), "隐藏文件（文件名以“.”开头），已跳过")
+                continue
+            try:
+                real = full.resolve(strict=True)
+            except (OSError, RuntimeError):
+                yield LoadError(display_name(rel), "符号链接无效或循环，已跳过")
+                continue
+            if not real.is_relative_to(root):
+                yield LoadError(display_name(rel), f"符号链接指向导入目录之外（{real}），已拒绝")
+                continue
+            if not real.is_file():
+                yield SkipFile(display_name(rel), "不是普通文件（如管道、设备），已跳过")
+                continue
+            yield SourceFile(real, root, rel, from_dir=True)
+    while unreadable:
+        exc = unreadable.pop()
+        yield LoadError(display_name(str(exc.filename or given)), f"文件夹无法读取（{exc.strerror or exc}）")
 
 
 def slug(rel: str) -> str:
@@ -68,16 +102,23 @@ def load_overrides(path: Path) -> dict[str, dict]:
     return {str(k): {f: v for f, v in fields.items() if f != "note"} for k, fields in data.items()}
 
 
-def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float, overrides: dict[str, dict] | None = None) -> Document:
-    """Read one file; metadata from text, then MANIFEST.tsv, then an overlay file, then YAML front matter."""
-    text = read_text(src.path, src.rel, max_mb=max_mb)
+def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float, overrides: dict[str, dict] | None = None,
+                  manifest_errors: dict[Path, LoadError] | None = None) -> Document:
+    """Read one file; metadata from text, then MANIFEST.tsv, then an overlay file, then YAML front matter.
+    A MANIFEST.tsv that cannot be read is reported once in `manifest_errors`; its folder's files load without it."""
+    text = _read_stable(src, max_mb)
     front, body = meta_mod.split_front_matter(text, src.rel)
     folder = src.path.parent
     if folder not in manifests:
         try:
             manifests[folder] = meta_mod.read_manifest(folder)
-        except Exception as exc:  # a bad manifest must not stop ingest
-            raise LoadError(f"{folder}/MANIFEST.tsv", f"无法读取：{exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - a bad manifest must not stop ingest
+            manifests[folder] = {}
+            rel_folder = src.rel.rsplit("/", 1)[0] + "/" if "/" in src.rel else ""
+            error = LoadError(f"{rel_folder}MANIFEST.tsv", f"清单文件无法读取，本文件夹的文件按正文识别元数据：{exc}")
+            if manifest_errors is None:
+                raise error from exc
+            manifest_errors[folder] = error
     meta = meta_mod.from_text(body, src.rel)
     meta = meta_mod.merge(meta, manifests[folder].get(src.path.name, {}), src.rel)
     if overrides:
@@ -88,6 +129,17 @@ def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float, o
     meta = meta_mod.infer(meta)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(doc_id=slug(src.rel), file=src.rel, sha256=digest, text=body, meta=meta)
+
+
+def _read_stable(src: SourceFile, max_mb: float, tries: int = 3) -> str:
+    """The file's text, re-read when its size or mtime changed while it was being read (a file being written)."""
+    for _ in range(tries):
+        before = src.path.stat()
+        text = read_text(src.path, src.rel, max_mb=max_mb)
+        after = src.path.stat()
+        if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns):
+            return text
+    raise LoadError(src.rel, "文件在读取过程中不断变化（可能仍在写入），请写完后再导入")
 
 
 def load_all(paths: list[Path], max_mb: float = 50) -> list[Document]:

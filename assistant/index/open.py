@@ -77,6 +77,15 @@ class Index:
             self._vectors = VectorStore(self.root / "chroma", self.embedder, client=client, collection=self.collection)
         return self._vectors
 
+    def reload_vectors(self) -> None:
+        """Drop this process's view of the embedded vector store, so vectors another process wrote become visible
+        (chroma keeps one in-memory system per folder)."""
+        if self._vectors is not None and not self.chroma:
+            from .vectors import release_persistent
+
+            release_persistent(self.root / "chroma")
+        self._vectors = None
+
     def close(self) -> None:
         self.store.close()
 

@@ -53,6 +53,20 @@ class PolicyEmbeddingFunction:
         return ["cosine"]
 
 
+def release_persistent(path: Path) -> None:
+    """Stop and forget chroma's cached system for one persistent folder (the next client re-reads it from disk)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    want = os.path.realpath(path)
+    for ident in [i for i in SharedSystemClient._identifier_to_system if os.path.realpath(i) == want]:
+        system = SharedSystemClient._identifier_to_system.pop(ident)
+        SharedSystemClient._identifier_to_refcount.pop(ident, None)
+        try:
+            system.stop()
+        except Exception:  # noqa: BLE001 - a system that fails to stop is dropped all the same
+            logging.getLogger(__name__).warning("chroma system for %s did not stop cleanly", path)
+
+
 class VectorStore:
     """One chroma collection of chunk vectors keyed by chunk id."""
 
@@ -61,6 +75,7 @@ class VectorStore:
         from chromadb.config import Settings
 
         self.embedder = embedder
+        self.unreadable: set[str] = set()  # ids listed by chroma whose vector could not be read (loud: logged)
         where = f"Chroma 服务上的集合 {collection}" if client is not None else path
         try:
             if client is None:
@@ -102,7 +117,10 @@ class VectorStore:
         the ids it cannot return (the next ingest's reconcile re-embeds them)."""
         try:
             got = self.col.get(ids=ids, include=["embeddings"])
-        except Exception:  # noqa: BLE001 - chroma raises InternalError for a damaged segment
+        except Exception as exc:  # noqa: BLE001 - chroma raises InternalError for a damaged segment
+            if len(ids) == 1:
+                self.unreadable.add(ids[0])
+                logging.getLogger(__name__).warning("vector %s cannot be read (%s); the next ingest re-embeds it", ids[0], exc)
             if len(ids) > 1:
                 half = len(ids) // 2
                 self._get_into(ids[:half], out)

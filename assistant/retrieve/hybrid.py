@@ -83,6 +83,8 @@ class HybridRetriever:
         from ..index.tokenize import VERSION
 
         store = self.index.store
+        if getattr(self, "_snapshot", None) is not None:
+            self.index.reload_vectors()  # the index changed: vectors may come from another process
         if store.chunk_ids() and store.get("tokenizer") != VERSION:
             retokenize(store)  # index built by an older tokenizer
         self._snapshot = store.snapshot()
