@@ -62,24 +62,37 @@ def cmd_serve(args) -> int:
     from ..llm.settings import from_args
 
     ctx = AppContext(args.index, AuditLog(args.audit), users, max_upload_mb=args.max_upload_mb, llm=from_args(args))
+    from ..app.ui import check_host
+
+    check_host(ctx, args.host)  # refuse before printing any address
     ctx.retriever  # open the index now: a missing index is an error before the server starts
     print(f"应用地址：http://{args.host}:{args.port}（缓存目录 {cache_dir()}）", file=sys.stderr)
     serve(ctx, args.host, args.port)
     return 0
 
 
-def cmd_audit_export(args) -> int:
+def _open_audit(path: Path):
     from ..app.audit import AuditLog
+    from ..errors import AssistantError
 
-    sys.stdout.write(AuditLog(args.audit).export(args.since, args.format))
+    try:
+        return AuditLog(path, create=False)
+    except FileNotFoundError:
+        raise AssistantError(f"审计日志 {path} 不存在（若此前有记录，说明文件已被删除或移走）") from None
+
+
+def cmd_audit_export(args) -> int:
+    log = _open_audit(args.audit)
+    sys.stdout.write(log.export(args.since, args.format))
+    head = log.checkpoint()
+    if head:  # the signed head travels with each export, so a later truncation can be shown against it
+        print(f"检查点：共 {head['count']} 条，末条哈希 {head['head']}，签名 {head['hmac']}", file=sys.stderr)
     return 0
 
 
 def cmd_audit_verify(args) -> int:
-    from ..app.audit import AuditLog
-
-    ok, bad = AuditLog(args.audit).verify()
-    print("审计日志完整，未发现篡改" if ok else f"审计日志在第 {bad} 条记录处被篡改或断链")
+    ok, _bad, reason = _open_audit(args.audit).check()
+    print("审计日志完整，未发现篡改" if ok else f"审计日志被篡改：{reason}")
     return 0 if ok else 1
 
 
