@@ -297,19 +297,33 @@ def admin_remove(ctx: AppContext, doc_id: str, request=None, confirmed: bool = T
     return f"已移除：{doc_id}（{row['file']}）"
 
 
-def _handler(fn, n_inputs: int, gr):
-    """Wrap fn(*values, request) so Gradio passes one value per input and the gr.Request last."""
+def _handler(fn, n_inputs: int, gr, audit: AuditLog | None = None):
+    """Wrap fn(*values, request) so Gradio passes one value per input and the gr.Request last. A handler that
+    crashes is recorded in the audit log (user, action, error type) before the error goes back to Gradio."""
+
+    def crashed(request, exc: Exception) -> None:
+        if audit is not None:
+            user = getattr(request, "username", None) or "未登录"
+            audit.record(user, "无", f"{getattr(fn, '__name__', 'handler')}:error", detail=type(exc).__name__)
 
     if inspect.isgeneratorfunction(fn):  # Gradio streams only from generator functions
 
         def handler(*args):
             *values, request = args
-            yield from fn(*values, request=request)
+            try:
+                yield from fn(*values, request=request)
+            except Exception as exc:
+                crashed(request, exc)
+                raise
     else:
 
         def handler(*args):
             *values, request = args
-            return fn(*values, request=request)
+            try:
+                return fn(*values, request=request)
+            except Exception as exc:
+                crashed(request, exc)
+                raise
 
     handler.__signature__ = inspect.Signature(
         [inspect.Parameter(f"v{i}", inspect.Parameter.POSITIONAL_OR_KEYWORD) for i in range(n_inputs)]
@@ -319,7 +333,11 @@ def _handler(fn, n_inputs: int, gr):
 
 
 def build_app(ctx: AppContext):
+    import functools
+
     import gradio as gr
+
+    handler = functools.partial(_handler, audit=ctx.audit)  # crashes are audited
 
     with gr.Blocks(title="政策法规知识助手") as app:
         gr.Markdown("# 政策法规知识助手\n招商引资政策问答、项目政策匹配、文稿公平竞争审查。每个回答都注明所依据的条款。")
@@ -344,7 +362,7 @@ def build_app(ctx: AppContext):
             def on_ask_fn(m, h, a, r, lv, k, request):
                 yield from ask_stream(ctx, m, h, a, r, request, lv, k)
 
-            on_ask = _handler(on_ask_fn, len(chat_inputs), gr)
+            on_ask = handler(on_ask_fn, len(chat_inputs), gr)
             question.submit(on_ask, chat_inputs, [chat, sources], api_name="ask").then(lambda: "", None, question)
             ask_btn.click(on_ask, chat_inputs, [chat, sources], api_name=False).then(lambda: "", None, question)
 
@@ -365,7 +383,7 @@ def build_app(ctx: AppContext):
                 *form, when = values
                 return match_project(ctx, json.dumps(profile_from_form(form), ensure_ascii=False), when, request)
 
-            match_btn.click(_handler(run_match, len(fields) + 1, gr), [*fields, match_as_of], [match_report, match_files],
+            match_btn.click(handler(run_match, len(fields) + 1, gr), [*fields, match_as_of], [match_report, match_files],
                             api_name="match")
 
         with gr.Tab("文稿审查"):
@@ -373,7 +391,7 @@ def build_app(ctx: AppContext):
             review_btn = gr.Button("开始审查", variant="primary")
             findings = gr.Dataframe(headers=["条款序号", "条款", "问题类别", "风险", "依据", "修改建议"], wrap=True)
             review_files = gr.File(label="下载审查意见", file_count="multiple")
-            review_btn.click(_handler(lambda f, request: review_draft(ctx, f, request), 1, gr), [draft],
+            review_btn.click(handler(lambda f, request: review_draft(ctx, f, request), 1, gr), [draft],
                              [findings, review_files], api_name="review")
 
         with gr.Tab("知识库"):
@@ -394,23 +412,69 @@ def build_app(ctx: AppContext):
             remove_btn = gr.Button("移除文件", variant="stop")
             app.load(lambda: gr.Dropdown(choices=document_choices(ctx)), None, remove_id)
             admin_out = gr.Textbox(label="结果", lines=6)
-            ingest_btn.click(_handler(lambda u, request: admin_ingest(ctx, u, request), 1, gr), [uploads], [admin_out],
+            ingest_btn.click(handler(lambda u, request: admin_ingest(ctx, u, request), 1, gr), [uploads], [admin_out],
                              api_name="ingest").then(lambda: documents(ctx), None, docs)
-            remove_btn.click(_handler(lambda d, ok, request: admin_remove(ctx, d, request, confirmed=bool(ok)), 2, gr),
+            remove_btn.click(handler(lambda d, ok, request: admin_remove(ctx, d, request, confirmed=bool(ok)), 2, gr),
                              [remove_id, remove_ok], [admin_out], api_name="remove").then(
                 lambda: (documents(ctx), gr.Dropdown(choices=document_choices(ctx), value=None), False), None,
                 [docs, remove_id, remove_ok])
     return app
 
 
-def serve(ctx: AppContext, host: str = "127.0.0.1", port: int = 7860, block: bool = True):
+SESSION_HOURS = 8.0  # a login lasts a working day
+
+
+def check_host(ctx: AppContext, host: str) -> None:
     if ctx.users is None and host not in ("127.0.0.1", "localhost"):
         raise AssistantError("未配置用户文件时只能在 127.0.0.1 上运行；请先指定用户文件（policy-assistant users add 创建）")
+
+
+def login(ctx: AppContext, username: str, password: str) -> bool:
+    """The app's login check: bcrypt with lockout (Users), every attempt in the audit log."""
+    ok = ctx.users.authenticate(username, password)
+    if ok:
+        ctx.audit.record(username, ctx.users.role(username) or "无", "login")
+    else:
+        locked = ctx.users.locked_for(username or "")
+        ctx.audit.record(username or "未登录", "无", "login:failed",
+                         detail=f"连续失败已锁定 {locked:.0f} 秒" if locked else "用户名或密码错误")
+    return ok
+
+
+def reap_sessions(server_app, users: Users, first_seen: dict, now: float, hours: float = SESSION_HOURS) -> list[str]:
+    """Drop Gradio session tokens that are older than `hours` or whose user left the users file. Returns the names."""
+    users.reload_if_changed()
+    gone = []
+    for token, name in list(getattr(server_app, "tokens", {}).items()):
+        start = first_seen.setdefault(token, now)
+        if now - start > hours * 3600 or users.role(name) is None:
+            server_app.tokens.pop(token, None)
+            first_seen.pop(token, None)
+            gone.append(name)
+    return gone
+
+
+def serve(ctx: AppContext, host: str = "127.0.0.1", port: int = 7860, block: bool = True, session_hours: float = SESSION_HOURS):
+    import time
+
+    check_host(ctx, host)
     app = build_app(ctx)
-    auth = (lambda u, p: ctx.users.authenticate(u, p)) if ctx.users else None
+    auth = (lambda u, p: login(ctx, u, p)) if ctx.users else None
     app.queue(default_concurrency_limit=4)
     app.launch(server_name=host, server_port=port, auth=auth, max_file_size=f"{ctx.max_upload_mb:g}mb",
-               prevent_thread_lock=not block, show_error=False)
+               prevent_thread_lock=True, show_error=False)
+    if ctx.users is not None:
+        first_seen: dict = {}
+
+        def reaper() -> None:
+            while getattr(app, "is_running", True):
+                for name in reap_sessions(app.server_app, ctx.users, first_seen, time.time(), session_hours):
+                    ctx.audit.record(name, "无", "session:expired", detail="会话超时或用户已被移除")
+                time.sleep(15)
+
+        threading.Thread(target=reaper, name="session-reaper", daemon=True).start()
+    if block:
+        app.block_thread()
     return app
 
 

@@ -17,13 +17,32 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
 
 
+_DUMMY: list[bytes] = []  # one bcrypt hash for unknown users, so they cost what known ones do
+LOCK_AFTER = 5  # failures in a row before a user is locked out
+LOCK_BASE_S, LOCK_MAX_S = 30.0, 900.0  # lockout doubles with every further failure, up to 15 minutes
+
+
+def _dummy_hash() -> bytes:
+    if not _DUMMY:
+        _DUMMY.append(hash_password("unknown-user-dummy").encode("ascii"))
+    return _DUMMY[0]
+
+
 class Users:
     """>>> users = Users({"li": {"password_hash": hash_password("pw"), "role": "审查人员"}})
     >>> users.authenticate("li", "pw"), users.authenticate("li", "bad")
     (True, False)
     """
 
+    path: Path | None = None
+    _mtime: float | None = None
+
     def __init__(self, entries: dict[str, dict]) -> None:
+        import threading
+
+        _dummy_hash()  # made now, so the first unknown name costs no more than a known one
+        self._failures: dict[str, tuple[int, float]] = {}  # name → (failures in a row, locked until)
+        self._fail_lock = threading.Lock()
         for name, e in entries.items():
             if e.get("role") not in ROLES:
                 raise AssistantError(f"用户 {name} 的角色无效：{e.get('role')!r}（可选 {'、'.join(ROLES)}）")
@@ -39,18 +58,59 @@ class Users:
             raise AssistantError(f"用户文件 {path} 无法读取：{exc}") from exc
         if not isinstance(data, dict):
             raise AssistantError(f"用户文件 {path} 应为 用户名 → {{password_hash, role}} 的映射")
-        return cls(data)
+        users = cls(data)
+        users.path, users._mtime = Path(path), Path(path).stat().st_mtime
+        return users
+
+    def reload_if_changed(self) -> None:
+        """Re-read the users file when it changed on disk: a removed user is out at the next request."""
+        if self.path is None:
+            return
+        try:
+            mtime = self.path.stat().st_mtime
+        except OSError:
+            self.entries = {}  # the file is gone: nobody may act until it is back
+            return
+        if mtime != self._mtime:
+            try:
+                self.entries = Users.load(self.path).entries
+            except AssistantError:
+                self.entries = {}  # a broken file locks everyone out rather than keeping stale rights
+            self._mtime = mtime
+
+    def locked_for(self, username: str, now: float | None = None) -> float:
+        """Seconds this user is still locked out after repeated wrong passwords (0: not locked)."""
+        import time
+
+        _, until = self._failures.get(username, (0, 0.0))
+        return max(0.0, until - (now if now is not None else time.time()))
 
     def authenticate(self, username: str, password: str) -> bool:
+        """bcrypt check at the same cost for known and unknown names; after LOCK_AFTER failures in a row the name
+        is locked (even the right password is refused) for a time that doubles with each further failure."""
+        import time
+
         import bcrypt
 
-        e = self.entries.get(username)
-        if not e:
-            bcrypt.checkpw(b"x", hash_password("y").encode("ascii"))  # same cost for unknown users
+        self.reload_if_changed()
+        username = username or ""
+        if self.locked_for(username) > 0:
+            bcrypt.checkpw(b"x", _dummy_hash())
             return False
-        return bcrypt.checkpw(password.encode("utf-8"), e["password_hash"].encode("ascii"))
+        e = self.entries.get(username)
+        stored = e["password_hash"].encode("ascii") if e else _dummy_hash()
+        ok = bcrypt.checkpw((password or "").encode("utf-8"), stored) and e is not None
+        with self._fail_lock:
+            if ok:
+                self._failures.pop(username, None)
+            else:
+                n = self._failures.get(username, (0, 0.0))[0] + 1
+                until = time.time() + min(LOCK_MAX_S, LOCK_BASE_S * 2 ** (n - LOCK_AFTER)) if n >= LOCK_AFTER else 0.0
+                self._failures[username] = (n, until)
+        return ok
 
     def role(self, username: str | None) -> str | None:
+        self.reload_if_changed()
         e = self.entries.get(username or "")
         return e["role"] if e else None
 
