@@ -168,3 +168,22 @@ def test_a_running_reader_sees_vectors_a_separate_ingest_wrote(tmp_path, index):
     retriever.refresh()
     hits = retriever.search("对新认定的数字经济示范企业给予一次性奖励二十万元。", k=3)
     assert hits and hits[0].chunk.doc_id == "z"
+
+
+def test_embedder_input_is_capped_so_one_long_question_cannot_hold_the_lock():
+    from assistant.index.embedders.base import MAX_QUERY_CHARS, Embedder
+
+    seen = []
+
+    class Recorder(Embedder):
+        key = "recorder"
+
+        def _embed(self, texts, is_query):
+            import numpy as np
+
+            seen.extend(texts)
+            return np.ones((len(texts), 4), dtype=np.float32)
+
+    Recorder().embed_queries(["问" * 30_000])
+    Recorder().embed_passages(["条" * 3_500_000])
+    assert len(seen[0]) == MAX_QUERY_CHARS and len(seen[1]) < 10_000

@@ -7,6 +7,11 @@ from typing import Sequence
 
 import numpy as np
 
+# The model reads 512 tokens per window and averages windows over longer texts, at a cost linear in length. A
+# question never needs more than MAX_QUERY_CHARS; passages (chunks of ≲1,000 characters) are capped defensively.
+MAX_QUERY_CHARS = 1000
+MAX_PASSAGE_CHARS = 4000
+
 
 class Embedder(ABC):
     """Turns texts into L2-normalised float32 vectors.
@@ -29,10 +34,10 @@ class Embedder(ABC):
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray: ...
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._run(list(texts), is_query=False)
+        return self._run([t[:MAX_PASSAGE_CHARS] for t in texts], is_query=False)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._run(list(texts), is_query=True)
+        return self._run([t[:MAX_QUERY_CHARS] for t in texts], is_query=True)
 
     def _run(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
