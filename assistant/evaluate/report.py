@@ -25,6 +25,14 @@ HEADLINES = {
     "match.eligible_precision": "higher",
     "match.eligible_recall": "higher",
     "match.amount_exact_rate": "higher",
+    # blind sets (eval/blind/): measured, never tuned on
+    "blind_qa.retrieval.ours.R@5": "higher",
+    "blind_qa.answers.answerable_all.cited_gold": "higher",
+    "blind_qa.answers.unanswerable.refused": "higher",
+    "blind_qa.answers.compliance.verdict_right": "higher",
+    "blind_review.recall": "higher",
+    "blind_review.false_flag_rate": "lower",
+    "blind_review.right_article": "higher",
 }
 
 
@@ -132,6 +140,7 @@ def markdown(report: dict) -> str:
                   f"金额准确 {m['amount_exact_rate']}（{m['amounts']} 项）", ""]
         if m.get("problems"):
             lines += ["问题：" + "；".join(m["problems"]), ""]
+    lines += blind_markdown(s)
     if report.get("gate"):
         g = report["gate"]
         lines += ["## 门禁", "", "通过" if g["passed"] else "**未通过**", ""]
@@ -237,3 +246,28 @@ def plot_compare(report: dict, out: Path, kind: str) -> dict[str, Path]:
     fig.savefig(path)
     plt.close(fig)
     return {"compare": path}
+
+
+def blind_markdown(s: dict) -> list[str]:
+    lines: list[str] = []
+    if "blind_qa" in s:
+        q = s["blind_qa"]
+        lines += ["## 盲测：干部问题（未参与调参）", "", f"问题 {q['questions']}（{q['kinds']}）", "",
+                  "| 检索 | R@1 | R@5 | R@10 |", "|---|---|---|---|"]
+        for name, m in q["retrieval"].items():
+            lines.append(f"| {name} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['R@10']:.3f} |")
+        lines += ["", "| 类型 | 题数 | 引用金标条款 | 拒答率 | 结论正确 | 必含要点 | 金额准确 | 路由 |", "|---|---|---|---|---|---|---|---|"]
+        for kind, a in q["answers"].items():
+            if not isinstance(a, dict):
+                continue
+            lines.append(f"| {kind} | {a.get('n')} | {a.get('cited_gold', '—')} | {a.get('refused', '—')} | {a.get('verdict_right', '—')} | "
+                         f"{a.get('mentions', '—')} | {a.get('amount_exact', '—')} | {a.get('intents', '')} |")
+        lines.append("")
+    if "blind_review" in s:
+        r = s["blind_review"]
+        lines += ["## 盲测：审查条款（未参与调参）", "", f"违规 {r['violations']}、合规 {r['lawful']}：召回 {r['recall']}　误报率 "
+                  f"{r['false_flag_rate']}　条例条文正确 {r['right_article']}　首个条/项正确 {r['right_item']}", "",
+                  "| 条例条文 | 召回 |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in r["per_article_recall"].items()]
+        lines.append("")
+    return lines

@@ -16,7 +16,7 @@ from ..match.service import DEFAULT_RULE_DIRS
 from . import baselines, report as report_mod, suites
 from .data import REPO, fixed_subset, load_match_cases, load_qa
 
-SUITES = ("retrieval", "answers", "review", "match")
+SUITES = ("retrieval", "answers", "review", "match", "blind")
 
 
 @dataclass
@@ -74,7 +74,7 @@ def run(settings: EvalSettings, ranker_override=None, log=lambda m: print(m, fil
     if settings.quick:
         items = fixed_subset(items, 60, unanswerable=10)
     index = None
-    if {"retrieval", "answers", "match"} & set(settings.suites):
+    if {"retrieval", "answers", "match", "blind"} & set(settings.suites):
         log("评测索引：参考语料 + 示例语料 …")
         index = policy_index(settings)
         out["index_snapshot"] = index.store.snapshot()
@@ -115,7 +115,32 @@ def run(settings: EvalSettings, ranker_override=None, log=lambda m: print(m, fil
     if "match" in settings.suites:
         log("匹配：项目画像 …")
         out["suites"]["match"] = suites.match(index, load_match_cases(), list(DEFAULT_RULE_DIRS))
+    if "blind" in settings.suites:
+        out["suites"].update(blind_suites(retriever, log))
     out["seconds"] = round(time.time() - started, 1)
+    return out
+
+
+def blind_suites(retriever, log) -> dict:
+    """The blind sets (eval/blind/), whole, in every run that asks for them (they are small)."""
+    from . import blind
+
+    out: dict = {}
+    if (blind.BLIND / "qa_blind.yaml").exists():
+        from ..answer.extractive import ExtractiveAnswerer
+
+        questions = blind.load_questions()
+        log(f"盲测问答：{len(questions)} 问 …")
+        bm25 = baselines.bm25_jieba(retriever.chunks)
+        out["blind_qa"] = blind.qa(retriever, ExtractiveAnswerer(retriever), questions, bm25=bm25)
+    if (blind.BLIND / "review_blind.yaml").exists():
+        from ..review.draft import split
+        from ..review.service import build_detector
+
+        clauses = blind.load_clauses()
+        log(f"盲测审查：{len(clauses)} 条 …")
+        detector = build_detector(retriever=retriever)
+        out["blind_review"] = blind.review(lambda text: [f.to_dict() for f in detector.review(split(text, "盲测条款"))], clauses)
     return out
 
 
