@@ -59,8 +59,10 @@ def ctx(real_index, tmp_path_factory):
 
     users = Users({"jing": {"password_hash": hash_password("j"), "role": "经办人员"},
                    "shen": {"password_hash": hash_password("s"), "role": "审查人员"}})
+    from assistant.app.uploads import Uploads
+
     return AppContext(real_index.root, AuditLog(tmp_path_factory.mktemp("audit") / "a.sqlite"), users,
-                      rule_dirs=DEFAULT_RULE_DIRS)
+                      rule_dirs=DEFAULT_RULE_DIRS, uploads=Uploads(roots=(tmp_path_factory.getbasetemp().resolve(),)))
 
 
 def test_chat_answers_with_sources_and_audits(ctx):
@@ -82,8 +84,7 @@ def test_roles_are_enforced(ctx, tmp_path):
     draft = tmp_path / "草案.txt"
     draft.write_text("第一条 对在本县注册的企业按其缴纳税收的50%给予奖励。\n第二条 本办法自发布之日起施行。\n", encoding="utf-8")
     rows, files = review_draft(ctx, str(draft), request=_Req("jing"))
-    assert "无权" in rows[0][2] and files == [] and not draft.exists()  # refused, and the upload is gone
-    draft.write_text("第一条 对在本县注册的企业按其缴纳税收的50%给予奖励。\n第二条 本办法自发布之日起施行。\n", encoding="utf-8")
+    assert "无权" in rows[0][2] and files == [] and draft.exists()  # refused before the path is touched
     rows, files = review_draft(ctx, str(draft), request=_Req("shen"))
     assert rows[0][1] == "第一条" and "公平竞争审查条例第十条第二项" in rows[0][4]
     assert files[0].endswith(".docx") and not draft.exists()
@@ -171,12 +172,15 @@ def test_admin_adds_and_removes_a_document(tmp_path):
     ingest([REPO / "corpus"], index, show_progress=False)
     users = Users({"admin": {"password_hash": hash_password("a"), "role": "管理员"},
                    "jing": {"password_hash": hash_password("j"), "role": "经办人员"}})
-    ctx = AppContext(tmp_path / "idx", AuditLog(tmp_path / "audit.sqlite"), users)
+    from assistant.app.uploads import Uploads
+
+    ctx = AppContext(tmp_path / "idx", AuditLog(tmp_path / "audit.sqlite"), users, uploads=Uploads(roots=(tmp_path.resolve(),)))
     new = tmp_path / "新办法.md"
     new.write_text("# 某区促进数字经济发展若干措施（示例）\n\n第一条 对新认定的数字经济示范企业给予奖励20万元。\n\n第二条 本措施自发布之日起施行。\n",
                    encoding="utf-8")
     assert admin_ingest(ctx, [str(new)], request=_Req("jing")).startswith("⚠️")
     out = admin_ingest(ctx, [str(new)], request=_Req("admin"))
+    assert not new.exists()  # the upload is gone once copied into the knowledge base
     assert "新增：新办法.md" in out and any(r[8] == "新办法.md" for r in documents(ctx))
     row = documents(ctx, "数字经济")[0]  # the table speaks Chinese and can be searched
     assert row[0].startswith("某区促进数字经济") and row[6] == "现行有效" and row[4] in ("地方政策", "通知公告")

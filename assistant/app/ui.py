@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import AssistantError
 from .audit import AuditLog
+from .uploads import Uploads
 from .users import Users
 
 OPEN_BANNER = "⚠️ 未配置用户文件：应用以开放模式运行，仅允许本机（127.0.0.1）访问。"
@@ -34,6 +35,7 @@ class AppContext:
     _detector: object = field(default=None, repr=False)
     llm: object = None  # LLMSettings: answers through an OpenAI-compatible server, streamed and citation-checked
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # index reads vs. admin writes
+    uploads: Uploads = field(default_factory=Uploads, repr=False)  # only our own uploads, private copies, purged
 
     @property
     def index(self):
@@ -194,19 +196,14 @@ def review_draft(ctx: AppContext, upload: str | None, request=None):
     from ..review.report import build, docx, markdown
 
     try:
-        user, role = ctx.require(request, "review")
+        user, role = ctx.require(request, "review")  # before the path is touched
         if not upload:
             raise AssistantError("请先上传文稿")
-        path = Path(upload)
-        if path.stat().st_size > ctx.max_upload_mb * 1024 * 1024:
-            raise AssistantError(f"文件超过 {ctx.max_upload_mb:g} MB 上限")
-        raw = path.read_bytes()
-        draft = load_draft(path, max_mb=ctx.max_upload_mb)
+        with ctx.uploads.claim(upload, ctx.max_upload_mb) as path:  # private copy; the upload goes after its last use
+            raw = path.read_bytes()
+            draft = load_draft(path, max_mb=ctx.max_upload_mb)
     except AssistantError as exc:
         return [[0, "", f"⚠️ {exc}", "", "", ""]], []
-    finally:
-        if upload:
-            Path(upload).unlink(missing_ok=True)  # drafts are confidential: never kept
     findings = ctx.detector.review(draft)
     with ctx.lock:
         result = build(draft, findings, ctx.index.store)
@@ -258,8 +255,12 @@ def admin_ingest(ctx: AppContext, uploads: list[str] | None, request=None) -> st
     target = ctx.index_dir / "uploads"
     target.mkdir(parents=True, exist_ok=True)
     if uploads:
-        for u in uploads:
-            shutil.copy(u, target / Path(u).name)
+        try:
+            for u in uploads:
+                with ctx.uploads.claim(u, ctx.max_upload_mb) as path:
+                    shutil.copy(path, target / path.name)  # .name: no folder part survives from the upload
+        except AssistantError as exc:
+            return f"⚠️ {exc}"
         paths = [target]
     else:  # re-ingest every folder the index was built from
         paths = sorted({Path(r["root"]) for r in ctx.index.store.doc_rows() if Path(r["root"]).exists()})
@@ -463,6 +464,7 @@ def serve(ctx: AppContext, host: str = "127.0.0.1", port: int = 7860, block: boo
     app.queue(default_concurrency_limit=4)
     app.launch(server_name=host, server_port=port, auth=auth, max_file_size=f"{ctx.max_upload_mb:g}mb",
                prevent_thread_lock=True, show_error=False)
+    ctx.uploads.start_purger()  # uploads and generated reports hold draft text: gone after 15 minutes at most
     if ctx.users is not None:
         first_seen: dict = {}
 
