@@ -50,3 +50,19 @@ def index_lock(root: str | Path, wait: float = 600.0) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def index_busy(root: str | Path) -> bool:
+    """True while some writer (this process or another) holds the index's write lock."""
+    path = Path(root) / ".write.lock"
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)

@@ -100,8 +100,11 @@ class HybridRetriever:
             self.bm25.index([t or ["∅"] for t in tokens], show_progress=False)
 
     def refresh(self) -> None:
-        """Reload when the index changed since this retriever was built."""
-        if self.index.store.snapshot() != self._snapshot:
+        """Reload when the index changed since this retriever was built — but not while an ingest is writing:
+        readers keep the old snapshot until the new one is complete, never a mix of the two."""
+        from ..index.lock import index_busy
+
+        if not index_busy(self.index.root) and self.index.store.snapshot() != self._snapshot:
             self._load()
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, memory=None,

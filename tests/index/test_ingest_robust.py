@@ -187,3 +187,38 @@ def test_embedder_input_is_capped_so_one_long_question_cannot_hold_the_lock():
     Recorder().embed_queries(["问" * 30_000])
     Recorder().embed_passages(["条" * 3_500_000])
     assert len(seen[0]) == MAX_QUERY_CHARS and len(seen[1]) < 10_000
+
+
+def test_readers_keep_the_old_snapshot_while_an_ingest_writes(tmp_path, index):
+    import threading
+
+    from assistant.index.ingest import write_document
+    from assistant.index.lock import index_lock
+
+    root = tmp_path / "docs"
+    write(root / "a.md", "甲办法")
+    ingest([root], index, show_progress=False)
+    retriever = HybridRetriever(index, mode="bm25")
+    before = {c.chunk_id for c in retriever.chunks}
+    holding, done = threading.Event(), threading.Event()
+
+    def writer():
+        from assistant.documents.source import SourceFile, load_document
+
+        with index_lock(index.root):
+            for name in ("b", "c"):
+                p = write(root / f"{name}.md", f"{name}办法")
+                write_document(index, load_document(SourceFile(p.resolve(), root.resolve(), p.name, True), {}, 50), str(root.resolve()))
+                index.store.snapshot()
+                holding.set()
+            done.wait(30)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    assert holding.wait(30)
+    retriever.refresh()  # mid-ingest: still the old, complete snapshot
+    assert {c.chunk_id for c in retriever.chunks} == before
+    done.set()
+    t.join(30)
+    retriever.refresh()  # the ingest is over: the new snapshot, whole
+    assert {c.doc_id for c in retriever.chunks} == {"a", "b", "c"}
