@@ -7,7 +7,7 @@ INDEX ?= indexes/demo
 REF_INDEX ?= indexes/reference
 SHARED ?= ../shared
 
-.PHONY: run test test-fast setup setup-test ingest bench bench-app eval eval-quick eval-stard clean
+.PHONY: run test test-fast setup setup-test ingest bench bench-app eval eval-quick eval-stard clean redteam
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,6 @@ clean:
 
 bench-app: setup-test
 	$(BIN)/python -m eval.bench_app --index $(INDEX)
+
+redteam: setup-test  # attacks on login, sessions, audit, uploads, ingest, API and MCP; each case asserts an outcome
+	$(BIN)/python -m pytest -q -m redteam

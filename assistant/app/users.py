@@ -20,6 +20,7 @@ def hash_password(password: str) -> str:
 _DUMMY: list[bytes] = []  # one bcrypt hash for unknown users, so they cost what known ones do
 LOCK_AFTER = 5  # failures in a row before a user is locked out
 LOCK_BASE_S, LOCK_MAX_S = 30.0, 900.0  # lockout doubles with every further failure, up to 15 minutes
+VERIFIED_TTL_S = 600.0  # a good password re-entered within 10 minutes is checked without bcrypt
 
 
 def _dummy_hash() -> bytes:
@@ -42,6 +43,8 @@ class Users:
 
         _dummy_hash()  # made now, so the first unknown name costs no more than a known one
         self._failures: dict[str, tuple[int, float]] = {}  # name → (failures in a row, locked until)
+        self._verified: dict[str, tuple[bytes, float]] = {}  # name → (keyed digest of the last good password, until)
+        self._salt = __import__("os").urandom(32)  # per process: the digests are useless outside it
         self._fail_lock = threading.Lock()
         for name, e in entries.items():
             if e.get("role") not in ROLES:
@@ -99,7 +102,11 @@ class Users:
             return False
         e = self.entries.get(username)
         stored = e["password_hash"].encode("ascii") if e else _dummy_hash()
-        ok = bcrypt.checkpw((password or "").encode("utf-8"), stored) and e is not None
+        ok = self._recently_verified(username, password, stored)
+        if not ok:
+            ok = bcrypt.checkpw((password or "").encode("utf-8"), stored) and e is not None
+            if ok:
+                self._verified[username] = (self._digest(username, password, stored), time.time() + VERIFIED_TTL_S)
         with self._fail_lock:
             if ok:
                 self._failures.pop(username, None)
@@ -108,6 +115,21 @@ class Users:
                 until = time.time() + min(LOCK_MAX_S, LOCK_BASE_S * 2 ** (n - LOCK_AFTER)) if n >= LOCK_AFTER else 0.0
                 self._failures[username] = (n, until)
         return ok
+
+    def _digest(self, username: str, password: str, stored: bytes) -> bytes:
+        import hashlib
+        import hmac
+
+        return hmac.new(self._salt, b"\0".join([username.encode(), (password or "").encode(), stored]), hashlib.sha256).digest()
+
+    def _recently_verified(self, username: str, password: str, stored: bytes) -> bool:
+        """A login repeated within VERIFIED_TTL_S with the same password (and unchanged hash) skips bcrypt, so a
+        burst of logins does not queue on the CPU. Wrong passwords always pay the full bcrypt cost."""
+        import hmac
+        import time
+
+        digest, until = self._verified.get(username, (b"", 0.0))
+        return until > time.time() and hmac.compare_digest(digest, self._digest(username, password, stored))
 
     def role(self, username: str | None) -> str | None:
         self.reload_if_changed()

@@ -13,6 +13,8 @@ from assistant.app.audit import AuditLog, _row_hash
 from assistant.app.users import Users, add_user, hash_password, remove_user
 from assistant.cli.main import main
 
+pytestmark = pytest.mark.redteam
+
 
 @pytest.fixture
 def users_file(tmp_path):
@@ -173,3 +175,18 @@ def test_users_add_cli_writes_a_bcrypt_hash(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["users", "add", "zhao", "--role", "管理员", "--file", str(path), "--password-stdin"]) == 1
     assert json.dumps(hash_password("x"))  # hashing still works after the module-level dummy
+
+
+def test_repeated_good_logins_skip_bcrypt_but_wrong_ones_never_do(users_file, monkeypatch):
+    import bcrypt
+
+    users = Users.load(users_file)
+    assert users.authenticate("li", "correct-horse")
+    calls = []
+    real = bcrypt.checkpw
+    monkeypatch.setattr(bcrypt, "checkpw", lambda *a: calls.append(1) or real(*a))
+    assert all(users.authenticate("li", "correct-horse") for _ in range(25)) and calls == []
+    assert not users.authenticate("li", "wrong") and calls == [1]
+    add_user(users_file, "li", "审查人员", "new-password-1")  # a changed password invalidates the shortcut
+    time.sleep(0.01)
+    assert not users.authenticate("li", "correct-horse")

@@ -11,6 +11,8 @@ import pytest
 from assistant.app.uploads import Uploads
 from assistant.errors import AssistantError
 
+pytestmark = pytest.mark.redteam
+
 
 @pytest.fixture
 def root(tmp_path):

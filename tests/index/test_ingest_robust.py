@@ -13,6 +13,8 @@ from assistant.index import Index
 from assistant.index.ingest import ingest
 from assistant.retrieve import HybridRetriever
 
+pytestmark = pytest.mark.redteam
+
 DOC = "# {title}\n\n第一条 {body}\n\n第二条 本办法自发布之日起施行。\n"
 
 
