@@ -139,10 +139,20 @@ def test_two_concurrent_ingests_lose_no_vector(tmp_path):
         write(root / f"d{i:03d}.md", f"第{i}号办法", "对符合条件的企业给予奖励。" * 30)
     cmd = [sys.executable, "-m", "assistant.cli.main", "ingest", str(root), "--index", str(tmp_path / "idx"),
            "--embedder", "fake", "--quiet"]
-    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    import time
+
+    from assistant.index.lock import index_lock
+
+    Index.open(tmp_path / "idx", embedder="fake")
+    with index_lock(tmp_path / "idx"):  # both start while the index is busy, so both must wait
+        procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        deadline = time.time() + 120
+        while time.time() < deadline and not all((tmp_path / "idx" / ".write.lock").exists() for _ in procs):
+            time.sleep(0.2)
+        time.sleep(5)  # let both reach the lock (each prints that it waits)
     outs = [p.communicate(timeout=600) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
-    assert any("等待" in err for _, err in outs)  # one of them waited for the lock
+    assert all("等待" in err for _, err in outs)
     index = Index.open(tmp_path / "idx")
     want = index.store.chunk_ids()
     assert len(want) > 60 and set(index.vectors.vectors_for(want)) == set(want)
