@@ -144,15 +144,16 @@ def test_two_concurrent_ingests_lose_no_vector(tmp_path):
     from assistant.index.lock import index_lock
 
     Index.open(tmp_path / "idx", embedder="fake")
+    logs = [tmp_path / f"err{i}.log" for i in range(2)]
     with index_lock(tmp_path / "idx"):  # both start while the index is busy, so both must wait
-        procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-        deadline = time.time() + 120
-        while time.time() < deadline and not all((tmp_path / "idx" / ".write.lock").exists() for _ in procs):
+        procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log.open("w")) for log in logs]
+        deadline = time.time() + 300
+        while time.time() < deadline and not all("等待" in log.read_text(encoding="utf-8") for log in logs):
             time.sleep(0.2)
-        time.sleep(5)  # let both reach the lock (each prints that it waits)
-    outs = [p.communicate(timeout=600) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outs
-    assert all("等待" in err for _, err in outs)
+    codes = [p.wait(timeout=600) for p in procs]
+    errs = [log.read_text(encoding="utf-8") for log in logs]
+    assert codes == [0, 0], errs
+    assert all("等待" in err for err in errs)
     index = Index.open(tmp_path / "idx")
     want = index.store.chunk_ids()
     assert len(want) > 60 and set(index.vectors.vectors_for(want)) == set(want)
