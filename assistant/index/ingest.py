@@ -33,6 +33,7 @@ class FileResult:
 class IngestReport:
     results: list[FileResult] = field(default_factory=list)
     repaired: int = 0
+    candidates: int = 0  # documents whose candidate rules were (re)proposed
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -132,7 +133,19 @@ def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_pr
                 index.vectors.delete(stale)
                 report.results.append(FileResult(row["file"], "removed", "源文件已删除，已从索引移除", doc_id))
     store.snapshot()
+    report.candidates = _propose_rules(index)
     return report
+
+
+def _propose_rules(index: Index) -> int:
+    """Candidate incentive rules for every changed policy (kept beside the index, reviewed in 规则审核)."""
+    from ..match.candidates import refresh
+
+    try:
+        return refresh(index)
+    except Exception as exc:  # proposing rules must never fail an ingest
+        print(f"候选规则提取失败（不影响导入）：{exc}", file=sys.stderr)
+        return 0
 
 
 def _still_exists(row: dict | None) -> bool:

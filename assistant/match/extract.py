@@ -1,7 +1,17 @@
 """Propose incentive rules from a clause's Chinese text, for a person to review (never used unreviewed).
 
-Finds thresholds (…万元及以上, 不低于…, 达到…, 超过…), rates (按…的5%—20%), caps (最高/不超过…万元) and fixed
-amounts (给予…万元奖励). Every number is kept with its literal quote, so `rules check` can verify it.
+The grammar follows how incentive clauses are written: a clause is a run of grant units (sentences split at 。；),
+each unit is 「对/凡 + 条件（…以上的） + 给予/按…的 + 金额」. Inside a unit every number is read by the words
+around it, not by its position:
+
+- threshold: a base noun then a figure with 以上/以下/（含）, or 达到/超过/不低于 + figure; 「X以上（不含）至Y」 both ends
+- rate: 按/按照 + base noun + (的) + N%, a range N%—M% / N%~M%, or 不超过N% (a maximum rate)
+- schedule: year spans (前两年、第三年至第五年、1—3年内…分别按40%、30%、20%、前4年租金减半) with their rates
+- per-unit: figure + /亩 /平方米 /人 /家, or 每亩/每人/每1亿元 + figure; staged payments of one unit are added
+- cap: 最高/不超过/上限/封顶 + money; fixed: 给予/奖励/补助/资助 + money; 一次性 vs 每年/连续N年
+
+Every number keeps its verbatim quote (the shortest span of the clause that states it), so `rules check` can verify
+it. The output is a list of rule dicts in the rule-file format with `review: pending`.
 """
 
 from __future__ import annotations
@@ -9,24 +19,289 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-INCENTIVE = re.compile(r"奖励|补贴|补助|扶持|资助|支持|配套")
-MONEY = r"(\d+(?:\.\d+)?)\s*(亿元|万元)"
-BASES = [  # phrase in the text → profile field
-    ("固定资产投资", "fixed_asset_investment_wan"), ("研发投入", "rd_investment_wan"), ("地方财政贡献", "local_fiscal_contribution_wan"),
-    ("投资额", "total_investment_wan"), ("总投资", "total_investment_wan"), ("纳税额", "annual_tax_wan"),
-]
-THRESHOLDS = [
-    (re.compile(r"亩均投资强度(?:不低于|达到)" + MONEY), "investment_intensity_wan_per_mu", ">="),
-    (re.compile(r"亩均税收(?:达到|不低于)" + MONEY), "tax_per_mu_wan", ">="),
-    (re.compile(r"(?:年度)?纳税额超过" + MONEY), "annual_tax_wan", ">"),
-    (re.compile(r"固定资产投资(?:额)?(?:在|达到)?" + MONEY + r"(?:（含）)?及?以上"), "fixed_asset_investment_wan", ">="),
-    (re.compile(r"(?:总投资|投资额)(?:在|达到)?" + MONEY + r"(?:（含）)?及?以上"), "total_investment_wan", ">="),
-    (re.compile(r"年度地方财政贡献" + MONEY + r"及以上"), "local_fiscal_contribution_wan", ">="),
-    (re.compile(r"研发投入占营业收入(?:的)?比例(?:达到|不低于)(\d+(?:\.\d+)?)(%)"), "rd_ratio", ">="),
-]
-RATE = re.compile(r"(\d+(?:\.\d+)?)%\s*(?:[—–\-~至到]\s*(\d+(?:\.\d+)?)%)?")
-CAP = re.compile(r"(?:最高|不超过|上限为?|封顶)(?:不超过|奖励不超过|给予|奖励|补助|支持)?\s*" + MONEY)
-FIXED = re.compile(r"(?:给予|奖励|补助|资助)(?:企业|每家企业|单个企业)?(?:一次性)?(?:奖励|补助|资助)?\s*" + MONEY + r"(?:奖励|补助|资助|补贴)?")
+VERSION = "2"  # bump when the grammar changes: candidates of unchanged documents are then proposed again
+GRANT = re.compile(r"给予|奖励|补助|补贴|扶持|资助|予以|享受|减半|免收|免征|返还|兑现|支持")
+NUM = r"(\d+(?:\.\d+)?)"
+MONEY_UNIT = r"(亿元|万元|元)"
+# base nouns of Chinese statistical and fiscal indicators → profile fields (longest first when matched)
+BASES = {
+    "固定资产投资": "fixed_asset_investment_wan", "设备投资": "equipment_investment_wan", "总投资": "total_investment_wan",
+    "实际投资": "total_investment_wan", "投资规模": "total_investment_wan", "投资额": "total_investment_wan",
+    "项目总投入": "total_investment_wan", "投资": "total_investment_wan", "研发投入": "rd_investment_wan",
+    "研发费用": "rd_investment_wan", "投资强度": "investment_intensity_wan_per_mu", "亩均税收": "tax_per_mu_wan",
+    "收入强度": "revenue_intensity_wan_per_mu", "主营业务收入强度": "revenue_intensity_wan_per_mu",
+    "营业收入强度": "revenue_intensity_wan_per_mu", "亩均营业收入": "revenue_intensity_wan_per_mu",
+    "主营业务收入": "annual_revenue_wan", "营业收入": "annual_revenue_wan", "营收": "annual_revenue_wan",
+    "产值": "annual_output_wan", "地方财力": "local_fiscal_contribution_wan", "财力贡献": "local_fiscal_contribution_wan",
+    "财政贡献": "local_fiscal_contribution_wan", "地方留成": "local_retained_tax_wan", "县级留存": "local_retained_tax_wan",
+    "新增税收": "new_tax_wan", "地方税收": "local_retained_tax_wan", "纳税": "annual_tax_wan", "税收": "annual_tax_wan",
+    "土地出让金": "land_price_paid_wan", "土地出让价款": "land_price_paid_wan", "地价款": "land_price_paid_wan",
+    "租金": "annual_rent_wan", "购买金额": "purchase_wan", "采购额": "purchase_wan", "采购": "purchase_wan",
+    "用地": "land_mu", "占地": "land_mu",
+}
+_BASE_RE = re.compile("|".join(sorted(map(re.escape, BASES), key=len, reverse=True)))
+PER_UNIT = {"亩": "land_mu", "平方米": "plant_area_sqm", "人": "new_hires", "名": "new_hires", "家": "introduced_enterprises"}
+CN_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_YEAR = r"([一两二三四五六七八九十\d]+)"
+RATE_WORDS = {"全额": 100.0, "同等比例": 100.0, "减半": 50.0}
+
+
+def _count(token: str) -> int:
+    """'三' → 3, '十' → 10, '4' → 4 (year counts in schedules are small)."""
+    if token.isdigit():
+        return int(token)
+    if token.startswith("十"):
+        return 10 + CN_DIGITS.get(token[1:], 0)
+    if "十" in token:
+        head, _, tail = token.partition("十")
+        return CN_DIGITS[head] * 10 + CN_DIGITS.get(tail, 0)
+    return CN_DIGITS.get(token, 0)
+
+
+def _wan(value: str, unit: str) -> float:
+    v = float(value) * {"亿元": 10000, "万元": 1, "元": 0.0001}[unit]
+    v = round(v, 6)
+    return int(v) if float(v).is_integer() else v
+
+
+def _num(v: str) -> float | int:
+    f = float(v)
+    return int(f) if f.is_integer() else f
+
+
+def _base_before(unit: str, pos: int, window: int = 24) -> str | None:
+    """The nearest base noun ending before `pos` (within `window` characters)."""
+    found = None
+    for m in _BASE_RE.finditer(unit, max(0, pos - window), pos):
+        found = m
+    return BASES[found.group(0)] if found else None
+
+
+def split_units(text: str) -> list[str]:
+    """Grant units: sentences and semicolon parts, keeping a trailing 的：-style lead-in attached to nothing."""
+    parts = re.split(r"(?<=[。；;])", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+@dataclass
+class Unit:
+    """What one grant unit states."""
+
+    text: str
+    conditions: list[dict] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)
+
+    def free(self, a: int, b: int) -> bool:
+        return not any(x < b and a < y for x, y in self.taken)
+
+
+THRESHOLD = re.compile(NUM + r"\s*(万元/亩|亿元|万元|元|亩|%|人)(?:（[^）]{1,10}）)?((?:（含）|\(含\))?(?:及|或)?以上(?:（不含）)?|(?:（含）)?以下|以内)"
+                       r"(?:(?:（含）)?至" + NUM + r"\s*(亿元|万元)(（含）|\(含\))?)?")
+THRESHOLD_PRE = re.compile(r"(达到|(?<!不)超过|不低于|不少于|高于|达)" + NUM + r"\s*(万元/亩|亿元|万元|元|亩|%|人)(（含）)?")
+
+
+def _thresholds(u: Unit) -> None:
+    text = u.text
+    for m in THRESHOLD.finditer(text):
+        if _is_per_unit(text, m.start()):
+            continue
+        fieldname = _base_before(text, m.start()) or ("land_mu" if m.group(2) == "亩" else None)
+        if m.group(2) == "万元/亩" and fieldname not in ("investment_intensity_wan_per_mu", "revenue_intensity_wan_per_mu", "tax_per_mu_wan"):
+            fieldname = "investment_intensity_wan_per_mu"
+        if m.group(2) == "%" and fieldname is None:
+            continue
+        if fieldname is None:
+            continue
+        value = _wan(m.group(1), m.group(2)) if m.group(2) in ("亿元", "万元", "元") else _num(m.group(1))
+        below = "以下" in m.group(3) or "以内" in m.group(3)
+        exclusive = "不含" in m.group(3)
+        op = "<=" if below else (">" if exclusive else ">=")
+        quote = text[m.start(): m.end(3) if not m.group(4) else m.start(4)].rstrip("至")
+        u.conditions.append({"field": fieldname, "op": op, "value": value, "quote": quote})
+        if m.group(4):
+            top = _wan(m.group(4), m.group(5))
+            u.conditions.append({"field": fieldname, "op": "<=" if m.group(6) else "<", "value": top,
+                                 "quote": text[m.start(4): m.end()]})
+        u.taken.append(m.span())
+    for m in THRESHOLD_PRE.finditer(text):
+        if not u.free(*m.span()) or _capped(text, m.start()) or _is_per_unit(text, m.start(2)):
+            continue
+        fieldname = _base_before(text, m.start())
+        if m.group(3) == "万元/亩" and fieldname is None:
+            fieldname = "investment_intensity_wan_per_mu"
+        if fieldname is None:
+            continue
+        value = _wan(m.group(2), m.group(3)) if m.group(3) in ("亿元", "万元", "元") else _num(m.group(2))
+        op = ">" if m.group(1) in ("超过", "高于") else ">="
+        u.conditions.append({"field": fieldname, "op": op, "value": value, "quote": text[m.start(2): m.end()]})
+        u.taken.append(m.span())
+
+
+def _capped(text: str, pos: int) -> bool:
+    return bool(re.search(r"(最高|不超过|上限|封顶|最多)[^，。；\d]{0,8}$", text[max(0, pos - 10): pos]))
+
+
+def _is_per_unit(text: str, pos: int) -> bool:
+    return bool(re.search(r"每\d*(?:亿元|万元)?$|每(?:亩|平方米|人|家)$", text[max(0, pos - 6): pos]))
+
+
+RATE = re.compile(r"(不超过|不高于|最高)?" + NUM + r"\s*[%％]\s*(?:[—–\-~～至到]\s*" + NUM + r"\s*[%％])?")
+YEAR_SPAN = re.compile(r"(前|头)" + _YEAR + r"年|第" + _YEAR + r"年?(?:至|到|—|-)第?" + _YEAR + r"年|第" + _YEAR + r"年|"
+                       r"(\d+)\s*[—–\-~至]\s*(\d+)\s*年内?|后" + _YEAR + r"年|" + _YEAR + r"年内|"
+                       r"(?:期限为?|为期|连续|分)" + _YEAR + r"年")
+
+
+def _year_spans(text: str) -> list[tuple[int, int, int, int]]:
+    """(first year, last year, start, end) of each year span in reading order; 后N年 continues the previous span."""
+    spans: list[tuple[int, int, int, int]] = []
+    for m in YEAR_SPAN.finditer(text):
+        g = m.groups()
+        if g[1]:
+            a, b = 1, _count(g[1])
+        elif g[2]:
+            a, b = _count(g[2]), _count(g[3])
+        elif g[4]:
+            a = b = _count(g[4])
+        elif g[5]:
+            a, b = int(g[5]), int(g[6])
+        elif g[7]:
+            start = spans[-1][1] + 1 if spans else 1
+            a, b = start, start + _count(g[7]) - 1
+        elif g[8]:
+            a, b = 1, _count(g[8])
+        else:
+            a, b = 1, _count(g[9])
+        if 0 < a <= b <= 30:
+            spans.append((a, b, m.start(), m.end()))
+    return spans
+
+
+def _rates(u: Unit) -> list[tuple[float, float, str, str | None, int, bool]]:
+    """(lo, hi, quote, base, position, is_maximum) for each percentage that is a rate, not a threshold."""
+    out = []
+    for m in RATE.finditer(u.text):
+        if not u.free(*m.span()):
+            continue
+        lo = float(m.group(2))
+        hi = float(m.group(3)) if m.group(3) else lo
+        is_max = bool(m.group(1))
+        if is_max:
+            lo = 0.0
+        quote = m.group(0).strip()
+        out.append((lo, hi, quote, _base_before(u.text, m.start(), 30), m.start(), is_max))
+    for word, value in RATE_WORDS.items():
+        for m in re.finditer(word, u.text):
+            if u.free(*m.span()):
+                out.append((value, value, word, _base_before(u.text, m.start(), 30), m.start(), False))
+    return sorted(out, key=lambda r: r[4])
+
+
+MONEY = re.compile(NUM + r"\s*" + MONEY_UNIT)
+PER = re.compile(NUM + r"\s*(万元|元)\s*/\s*(亩|平方米|人|名|家)(?:\s*/\s*(月|年))?")
+PER_PRE = re.compile(r"每\s*(\d*(?:\.\d+)?)\s*(亿元|亩|平方米|人|名|家)\s*(?:奖励|补助|补贴|资助|给予)?\s*" + NUM + r"\s*(万元|元)")
+
+
+def _benefit(u: Unit) -> dict:
+    text = u.text
+    once = True if "一次性" in text else (False if re.search(r"每年|连续|逐年|分年", text) else None)
+    cap = None
+    for m in re.finditer(r"(?:最高|不超过|上限为?|封顶|最多)[^，。；\d%]{0,8}?" + NUM + r"\s*" + MONEY_UNIT, text):
+        if u.free(m.start(1), m.end()):
+            cap = (_wan(m.group(1), m.group(2)), text[m.start(1): m.end()])
+            u.taken.append((m.start(1), m.end()))
+            break
+    # per-unit amounts: 10元/平方米/月, 6万元/亩 (staged payments of one unit are added), 每1亿元奖励2万元
+    pers = [m for m in PER.finditer(text) if u.free(*m.span())]
+    if pers and GRANT.search(text[: pers[0].start()] + text[pers[0].end():]):
+        unit = pers[0].group(3)
+        same = [m for m in pers if m.group(3) == unit]
+        total = sum(_wan(m.group(1), m.group(2)) for m in same)
+        b = {"kind": "per_unit", "base": PER_UNIT.get(unit, "new_hires"), "unit_amount_wan": round(total, 6),
+             "quote": [m.group(0) for m in same]}
+        if len(same) > 1:
+            b["schedule"] = "分期兑现：" + "、".join(m.group(0) for m in same)
+            b["quote"] = [text[same[0].start(): same[-1].end()]]
+        if same[0].group(4) == "月":
+            years = max((s[1] for s in _year_spans(text)), default=1) or 1
+            b["periods"], b["years"] = 12, years
+        _finish(b, cap, once)
+        return b
+    pre = next((m for m in PER_PRE.finditer(text) if u.free(*m.span())), None)
+    if pre:
+        per_of = pre.group(2)
+        amount = _wan(pre.group(3), pre.group(4))
+        if per_of == "亿元":
+            size = float(pre.group(1) or 1) * 10000
+            b = {"kind": "per_unit", "base": _base_before(text, pre.start(), 40) or "total_investment_wan",
+                 "unit_amount_wan": round(amount / size, 8), "quote": [pre.group(0)],
+                 "text": f"按每{pre.group(1) or 1}亿元{pre.group(3)}{pre.group(4)}计算"}
+        else:
+            b = {"kind": "per_unit", "base": PER_UNIT.get(per_of, "new_hires"), "unit_amount_wan": amount, "quote": [pre.group(0)]}
+        _finish(b, cap, once)
+        return b
+    rates = [r for r in _rates(u) if r[3] is not None or r[5]]
+    spans = _year_spans(text)
+    listed = re.search(r"分别按[^。；]*?" + NUM + r"[%％](?:、" + NUM + r"[%％])+", text)
+    if listed and spans:
+        vals = [float(x) for x in re.findall(NUM + r"[%％]", listed.group(0))]
+        a, b_ = spans[0][0], spans[0][1]
+        if b_ - a + 1 == len(vals):
+            base = _base_before(text, listed.end(), 80)
+            if base:
+                ben = {"kind": "schedule", "base": base, "rates": vals,
+                       "quote": [text[spans[0][2]: spans[0][3]], listed.group(0)]}
+                _finish(ben, cap, once)
+                return ben
+    if spans and rates and not any(r[5] for r in rates):
+        per_year: dict[int, tuple[float, str]] = {}
+        for a, b_, s, e in spans:
+            nxt = next((r for r in rates if r[4] >= e), None)
+            if nxt is None or any(s2 > e and s2 < nxt[4] for _, _, s2, _ in spans):
+                continue
+            for y in range(a, b_ + 1):
+                per_year.setdefault(y, (nxt[0] if nxt[0] == nxt[1] else nxt[1], nxt[2]))
+        if len(per_year) >= 2 or (per_year and max(per_year) > 1):
+            years = range(1, max(per_year) + 1)
+            base = next(r[3] for r in rates if r[3])
+            ben = {"kind": "schedule", "base": base, "rates": [per_year.get(y, (0.0, ""))[0] for y in years],
+                   "quote": sorted({text[s: e] for _, _, s, e in spans} | {q for _, q in per_year.values()}, key=text.find)}
+            _finish(ben, cap, once)
+            return ben
+    if rates:
+        lo, hi, quote, base, _, is_max = next((r for r in rates if r[3]), rates[0])
+        if base is None:
+            return _unspecified(text, cap)
+        ben = {"kind": "ratio", "base": base, "rate": [lo, hi] if lo != hi else lo, "quote": [quote]}
+        years = next((b_ for a, b_, _, _ in spans if a == 1 and b_ > 1), None)
+        if years and once is not True:
+            ben["years"] = years
+        _finish(ben, cap, once)
+        return ben
+    fixed = [m for m in MONEY.finditer(text) if u.free(*m.span()) and not _capped(text, m.start())
+             and re.search(r"(给予|奖励|补助|资助|补贴|一次性|总额)[^，。；\d]{0,10}$", text[max(0, m.start() - 12): m.start()])]
+    if fixed:
+        m = fixed[0]
+        ben = {"kind": "fixed", "amount_wan": _wan(m.group(1), m.group(2)), "quote": [m.group(0)]}
+        years = next((b_ for a, b_, _, _ in spans if a == 1 and b_ > 1), None)
+        if years and once is False:
+            ben["years"] = years
+        _finish(ben, cap, once)
+        return ben
+    return _unspecified(text, cap)
+
+
+def _unspecified(text: str, cap) -> dict:
+    if cap:
+        return {"kind": "in_kind", "cap_wan": cap[0], "quote": [cap[1]], "text": f"最高{cap[1]}（具体金额由主管部门核定）"}
+    return {"kind": "in_kind", "text": re.sub(r"\s+", "", text)[:80]}
+
+
+def _finish(b: dict, cap, once) -> None:
+    if cap:
+        b["cap_wan"] = cap[0]
+        b["quote"].append(cap[1])
+    if once is not None:
+        b["once"] = once
 
 
 @dataclass
@@ -36,79 +311,127 @@ class Proposal:
     conditions: list[dict] = field(default_factory=list)
     benefit: dict = field(default_factory=dict)
     numbers: list[str] = field(default_factory=list)  # every quote used
+    source: str = ""  # the grant unit's text
 
     def to_rule(self, n: int, prefix: str) -> dict:
         return {"id": f"{prefix}-{n:02d}", "clause_id": self.clause_id, "title": self.title, "review": "pending",
-                "conditions": self.conditions, "benefit": self.benefit}
-
-
-def _wan(value: str, unit: str) -> float:
-    v = float(value) * (10000 if unit.startswith("亿") else 1)
-    return int(v) if v.is_integer() else v
+                "conditions": self.conditions, "benefit": self.benefit, "source": self.source}
 
 
 def is_incentive(text: str) -> bool:
-    return bool(INCENTIVE.search(text)) and bool(re.search(r"\d+(?:\.\d+)?\s*(?:万元|亿元|%|元)", text))
+    return bool(GRANT.search(text)) and bool(re.search(r"\d+(?:\.\d+)?\s*(?:万元|亿元|%|％|元)|全额|减半|同等比例", text))
+
+
+def _title(text: str) -> str:
+    head = re.sub(r"^(第[^条]{1,6}条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])\s*", "", text)
+    m = re.match(r"([^。；，]{2,20})。", head)
+    return m.group(1) if m else head[:20]
+
+
+def _alternatives(u: Unit) -> list[list[dict]]:
+    """Condition sets of a unit. Thresholds joined by 或 are alternatives: on one field they are separate grants
+    (「投资额5亿元以上的工业项目，或…10亿元以上的服务业项目」); on different fields one grant with an `alt` group."""
+    conds = u.conditions
+    if len(conds) < 2:
+        return [conds]
+    pos = [u.text.find(c["quote"]) for c in conds]
+    groups: list[list[int]] = [[0]]
+    for i in range(1, len(conds)):
+        between = u.text[pos[i - 1]: pos[i]] if pos[i] > pos[i - 1] >= 0 else ""
+        if "或" in between and not re.search(r"[。；]", between):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    alt = [g for g in groups if len(g) > 1]
+    if not alt:
+        return [conds]
+    g = alt[0]
+    same_field = len({conds[i]["field"] for i in g}) == 1
+    rest = [c for i, c in enumerate(conds) if i not in g]
+    if same_field:
+        return [rest + [conds[i]] for i in g]
+    return [rest + [dict(conds[i], alt="或") for i in g]]
+
+
+def _merge_schedule(prev: Proposal, ben: dict) -> bool:
+    """「两年内按…同等比例…；第三年至第五年按…50%」: a schedule continued in the next unit."""
+    b = prev.benefit
+    if b.get("kind") != "schedule" or ben.get("kind") != "schedule" or b.get("base") != ben.get("base"):
+        return False
+    last = max(i for i, r in enumerate(b["rates"]) if r) if any(b["rates"]) else -1
+    if any(ben["rates"][: last + 1]) or not any(ben["rates"]):
+        return False  # the next unit starts again at year 1: a grant of its own
+    rates = list(b["rates"])
+    for i, r in enumerate(ben["rates"]):
+        if r:
+            rates += [0.0] * (i + 1 - len(rates))
+            if not rates[i]:
+                rates[i] = r
+    b["rates"] = rates
+    b["quote"] = b["quote"] + [q for q in ben["quote"] if q not in b["quote"]]
+    return True
+
+
+def propose_units(clause_id: str, text: str, context: list[dict] | None = None) -> list[Proposal]:
+    """One proposal per grant unit of the clause. `context`: conditions stated earlier in the article that apply
+    to every grant here (a lead-in such as 「凡列入…项目库的」 or 「一次性固定资产投资达到1亿元以上的」)."""
+    lead: list[dict] = list(context or [])
+    out: list[Proposal] = []
+    title = _title(text)
+    for piece in split_units(text):
+        u = Unit(piece)
+        _thresholds(u)
+        if not is_incentive(piece):
+            lead += [c for c in u.conditions if c not in lead]  # a unit without a grant states conditions for the next
+            continue
+        benefit = _benefit(u)
+        if out and not u.conditions and _merge_schedule(out[-1], benefit):
+            continue
+        if out and not u.conditions and benefit.get("kind") == "in_kind" and not benefit.get("cap_wan"):
+            out[-1].benefit.setdefault("schedule", re.sub(r"\s+", "", piece))  # 「竣工后奖励30%，达产后奖励70%」
+            continue
+        for conds in _alternatives(u):
+            fields = {x["field"] for x in conds}
+            merged = [c for c in lead if c["field"] not in fields] + conds
+            p = Proposal(clause_id, title, merged, dict(benefit, quote=list(benefit.get("quote") or [])), source=piece)
+            p.numbers = [c["quote"] for c in merged] + list(benefit.get("quote") or [])
+            out.append(p)
+    return out
 
 
 def propose(clause_id: str, text: str, title: str = "") -> Proposal | None:
-    """One proposal per clause with the thresholds, rate/cap or fixed amount found in it."""
-    if not is_incentive(text):
+    """The first grant of a clause (kept for callers that want one proposal per clause)."""
+    found = propose_units(clause_id, text)
+    if not found:
         return None
-    p = Proposal(clause_id, title or re.sub(r"^第[^条]+条\s*", "", text)[:20])
-    taken: list[tuple[int, int]] = []
-    for pattern, fieldname, op in THRESHOLDS:
-        for m in pattern.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue  # "固定资产投资额…" already read; do not read "投资额…" inside it again
-            quote = f"{m.group(1)}{m.group(2)}"
-            value = _wan(m.group(1), m.group(2)) if m.group(2) != "%" else float(m.group(1))
-            p.conditions.append({"field": fieldname, "op": op, "value": value, "quote": quote})
-            p.numbers.append(quote)
-            taken.append(m.span())
-            break
-    rate = None
-    for m in RATE.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        rate = m
-        break
-    cap = CAP.search(text)
-    base = next((f for phrase, f in BASES if phrase in text[: rate.start()] ), None) if rate else None
-    if rate and base:
-        lo, hi = float(rate.group(1)), float(rate.group(2) or rate.group(1))
-        quotes = [rate.group(0).strip()]
-        b = {"kind": "ratio", "base": base, "rate": [lo, hi] if lo != hi else lo}
-        if cap:
-            b["cap_wan"] = _wan(cap.group(1), cap.group(2))
-            quotes.append(f"{cap.group(1)}{cap.group(2)}")
-        b["quote"] = quotes
-        p.benefit = b
-    else:
-        fixed = [m for m in FIXED.finditer(text)
-                 if not any(a <= m.start() < b for a, b in taken) and "最高" not in text[max(0, m.start() - 3): m.start()]]
-        if fixed:
-            m = fixed[0]
-            p.benefit = {"kind": "fixed", "amount_wan": _wan(m.group(1), m.group(2)), "quote": f"{m.group(1)}{m.group(2)}"}
-        elif cap:
-            p.benefit = {"kind": "in_kind", "quote": f"{cap.group(1)}{cap.group(2)}", "text": f"最高{cap.group(1)}{cap.group(2)}（金额待核定）"}
-        else:
-            p.benefit = {"kind": "in_kind", "text": "待人工补充"}
-    q = p.benefit.get("quote")
-    p.numbers += q if isinstance(q, list) else ([q] if q else [])
-    return p
+    if title:
+        found[0].title = title
+    return found[0]
 
 
 def propose_for_document(store, doc_id: str) -> list[Proposal]:
-    """Proposals for the most specific incentive clauses of a document (款 rather than the whole 条)."""
+    """Proposals for the most specific incentive clauses of a document (款/段/项 rather than the whole 条); the
+    conditions of an article's first part (its lead-in) carry to the later parts of the same article."""
     clauses = store.clauses_of(doc_id)
     ids = [c["clause_id"] for c in clauses]
-    out = []
-    for c in clauses:
-        has_children = any(other.startswith(c["clause_id"] + "第") for other in ids)
-        if has_children or c["clause_id"].endswith("项"):
-            continue
-        prop = propose(c["clause_id"], c["text"])
-        if prop is not None:
-            out.append(prop)
+    leaves = [c for c in clauses
+              if not any(o != c["clause_id"] and o.startswith(c["clause_id"]) and o[len(c["clause_id"])] in "第/" for o in ids)]
+    # a 款 that holds its 项 verbatim is a container too
+    leaves = [c for c in leaves if not any(o is not c and len(o["text"]) > 10 and len(o["text"]) < len(c["text"])
+                                           and o["text"] in c["text"] for o in leaves)]
+    out: list[Proposal] = []
+    context: dict[str, list[dict]] = {}
+    for c in leaves:
+        parent = _parent(c["clause_id"])
+        first = parent not in context
+        found = propose_units(c["clause_id"], c["text"], context.get(parent))
+        if first:
+            u = Unit(c["text"])
+            _thresholds(u)
+            context[parent] = u.conditions
+        out.extend(found)
     return out
+
+
+def _parent(clause_id: str) -> str:
+    return re.sub(r"(第[一二三四五六七八九十百\d]+(?:款|项|段))+$", "", clause_id)
