@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 VERSION = "2"  # bump when the grammar changes: candidates of unchanged documents are then proposed again
-GRANT = re.compile(r"给予|奖励|补助|补贴|扶持|资助|予以|享受|减半|免收|免征|返还|兑现|支持")
+GRANT = re.compile(r"给予|奖励|补助|补贴|扶持|资助|予以|享受|减半|免收|免征|全免|减免|返还|兑现|支持|优惠")
 NUM = r"(\d+(?:\.\d+)?)"
 MONEY_UNIT = r"(亿元|万元|元)"
 # base nouns of Chinese statistical and fiscal indicators → profile fields (longest first when matched)
@@ -100,10 +100,22 @@ THRESHOLD = re.compile(NUM + r"\s*(万元/亩|亿元|万元|元|亩|%|人)(?:（
 THRESHOLD_PRE = re.compile(r"(达到|(?<!不)超过|不低于|不少于|高于|达)" + NUM + r"\s*(万元/亩|亿元|万元|元|亩|%|人)(（含）)?")
 
 
+RANGE = re.compile(NUM + r"\s*(亿|万)?(?:元)?\s*[～~—–\-至到]\s*" + NUM + r"\s*(亿元|万元)")
+
+
 def _thresholds(u: Unit) -> None:
     text = u.text
+    for m in RANGE.finditer(text):  # a tier 「投资3000万～5000万元的」: from X (inclusive) to Y
+        fieldname = _base_before(text, m.start())
+        if fieldname is None:
+            continue
+        lo = _wan(m.group(1), (m.group(2) or m.group(4)[0]) + "元")
+        hi = _wan(m.group(3), m.group(4))
+        u.conditions.append({"field": fieldname, "op": ">=", "value": lo, "quote": m.group(0)})
+        u.conditions.append({"field": fieldname, "op": "<", "value": hi, "quote": m.group(0)})
+        u.taken.append(m.span())
     for m in THRESHOLD.finditer(text):
-        if _is_per_unit(text, m.start()):
+        if _is_per_unit(text, m.start()) or not u.free(*m.span()):
             continue
         fieldname = _base_before(text, m.start()) or ("land_mu" if m.group(2) == "亩" else None)
         if m.group(2) == "万元/亩" and fieldname not in ("investment_intensity_wan_per_mu", "revenue_intensity_wan_per_mu", "tax_per_mu_wan"):
@@ -201,7 +213,9 @@ PER = re.compile(NUM + r"\s*(万元|元)\s*/\s*(亩|平方米|人|名|家)(?:\s*
 PER_PRE = re.compile(r"每\s*(\d*(?:\.\d+)?)\s*(亿元|亩|平方米|人|名|家)\s*(?:奖励|补助|补贴|资助|给予)?\s*" + NUM + r"\s*(万元|元)")
 
 
-def _benefit(u: Unit) -> dict:
+def _benefit(u: Unit, default_base: str | None = None) -> dict:
+    """`default_base`: the base of the article's previous grant, for a rate stated without one
+    (「补助比例可采取“一事一议”，最高不超过20%」 refers back to 固定资产投资额)."""
     text = u.text
     once = True if "一次性" in text else (False if re.search(r"每年|连续|逐年|分年", text) else None)
     cap = None
@@ -269,6 +283,8 @@ def _benefit(u: Unit) -> dict:
             return ben
     if rates:
         lo, hi, quote, base, _, is_max = next((r for r in rates if r[3]), rates[0])
+        if base is None and "比例" in text:
+            base = default_base
         if base is None:
             return _unspecified(text, cap)
         ben = {"kind": "ratio", "base": base, "rate": [lo, hi] if lo != hi else lo, "quote": [quote]}
@@ -372,7 +388,7 @@ def _merge_schedule(prev: Proposal, ben: dict) -> bool:
     return True
 
 
-def propose_units(clause_id: str, text: str, context: list[dict] | None = None) -> list[Proposal]:
+def propose_units(clause_id: str, text: str, context: list[dict] | None = None, default_base: str | None = None) -> list[Proposal]:
     """One proposal per grant unit of the clause. `context`: conditions stated earlier in the article that apply
     to every grant here (a lead-in such as 「凡列入…项目库的」 or 「一次性固定资产投资达到1亿元以上的」)."""
     lead: list[dict] = list(context or [])
@@ -381,10 +397,11 @@ def propose_units(clause_id: str, text: str, context: list[dict] | None = None) 
     for piece in split_units(text):
         u = Unit(piece)
         _thresholds(u)
-        if not is_incentive(piece):
+        further_tier = bool(out) and any(c["op"] == "<" for c in u.conditions) and bool(re.search(r"\d\s*[%％]", piece))
+        if not is_incentive(piece) and not further_tier:
             lead += [c for c in u.conditions if c not in lead]  # a unit without a grant states conditions for the next
             continue
-        benefit = _benefit(u)
+        benefit = _benefit(u, default_base or (out[-1].benefit.get("base") if out else None))
         if out and not u.conditions and _merge_schedule(out[-1], benefit):
             continue
         if out and not u.conditions and benefit.get("kind") == "in_kind" and not benefit.get("cap_wan"):
@@ -424,7 +441,8 @@ def propose_for_document(store, doc_id: str) -> list[Proposal]:
     for c in leaves:
         parent = _parent(c["clause_id"])
         first = parent not in context
-        found = propose_units(c["clause_id"], c["text"], context.get(parent))
+        prior = next((p.benefit.get("base") for p in reversed(out) if _parent(p.clause_id) == parent and p.benefit.get("base")), None)
+        found = propose_units(c["clause_id"], c["text"], context.get(parent), prior)
         if first:
             u = Unit(c["text"])
             _thresholds(u)
