@@ -267,7 +267,7 @@ def rule_numbers(rule: Rule) -> list[tuple[str, float]]:
     b = rule.benefit
     joined = " ".join(b.quotes)
     for v in (b.amount_wan, b.cap_wan, b.unit_amount_wan, *(b.rate or ()), *b.rates):
-        if v is not None:
+        if v is not None and v != 0:  # 0: the open end of 「不超过20%」 or a year with nothing paid, not a stated figure
             pairs.append((joined, float(v)))
     for t in b.tiers:
         for v in (t.amount_wan, t.rate, t.min, t.max):
