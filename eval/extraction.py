@@ -197,11 +197,14 @@ def evaluate_match(index, cases: list[dict], rules_dir: Path | None) -> dict:
             r = match(profile, index, [], as_of=when)
             pend = [e for e in r["pending"] if e["status"] == "eligible"]
             used = set()
+            def same(e, x):  # a candidate of the clause, or of one of its parts (款/段/项)
+                return e["clause_id"] == x["clause"] or e["clause_id"].startswith(x["clause"] + "第")
+
             for x in case["eligible"]:
-                hit = next((i for i, e in enumerate(pend) if i not in used and e["clause_id"] == x["clause"]
+                hit = next((i for i, e in enumerate(pend) if i not in used and same(e, x)
                             and ("amount_wan" not in x or (e["amount_wan"] is not None and abs(e["amount_wan"] - x["amount_wan"]) < 1e-6))), None)
                 if hit is None:
-                    hit = next((i for i, e in enumerate(pend) if i not in used and e["clause_id"] == x["clause"]), None)
+                    hit = next((i for i, e in enumerate(pend) if i not in used and same(e, x)), None)
                     if hit is not None and "amount_wan" in x:
                         computable += 1
                         misses.append(f"{case['id']}: {x['clause']} 候选金额 {pend[hit]['amount_wan']} ≠ {x['amount_wan']}")

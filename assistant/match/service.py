@@ -38,18 +38,28 @@ def load_rules(dirs, store, skipped: list[str] | None = None) -> list[RuleFile]:
     return files
 
 
+AUTONOMOUS = ("内蒙古", "广西", "西藏", "宁夏", "新疆")
+
+
 def _region_match(asked: str, region: str | None) -> bool:
+    """'兴安盟' / '内蒙古兴安盟' / '内蒙古自治区兴安盟' name the same place: compare the most specific unit asked for."""
     if not region:
         return False
-    asked = asked.replace("地区", "")
-    return asked in region or region.replace("地区", "") in asked or any(
-        part and part in region for part in _split_region(asked))
+    asked = asked.replace("地区", "") if asked.endswith("地区") and len(asked) > 4 else asked
+    if asked in region or region.replace("地区", "") in asked:
+        return True
+    units = _split_region(region)
+    mine = _split_region(asked)
+    return bool(mine) and (mine[-1] in units or any(mine[-1] in u or u in mine[-1] for u in units if len(u) > 2))
 
 
 def _split_region(region: str) -> list[str]:
     import re
 
-    return [p for p in re.findall(r"[\u4e00-\u9fa5]{2,8}?(?:省|市|县|区|新区|开发区|示范区)|临港", region) if p]
+    text = re.sub(r"（[^）]*）", "", region).replace("维吾尔", "").replace("壮族", "").replace("回族", "")
+    for name in AUTONOMOUS:
+        text = text.replace(name + "自治区", "").removeprefix(name)
+    return [p for p in re.findall(r"[\u4e00-\u9fa5]{1,8}?(?:自治州|地区|新区|开发区|示范区|省|市|盟|州|县|旗|区)|临港", text) if len(p) >= 2]
 
 
 def rule_dirs_for(index, rule_dirs=DEFAULT_RULE_DIRS) -> list[Path]:
