@@ -399,7 +399,7 @@ def propose_units(clause_id: str, text: str, context: list[dict] | None = None, 
         _thresholds(u)
         further_tier = bool(out) and any(c["op"] == "<" for c in u.conditions) and bool(re.search(r"\d\s*[%％]", piece))
         # 「…的项目为重大产业项目。重大产业项目投资奖励…实行“一事一议”」: a class defined by thresholds, then a grant
-        granted_class = bool(lead) and not u.conditions and bool(GRANT.search(piece))
+        granted_class = len(lead) > len(context or []) and not u.conditions and bool(GRANT.search(piece))
         by_reference = bool(GRANT.search(piece)) and bool(re.search(r"(享受|参照|按照?|适用)第[一二三四五六七八九十百\d]{1,4}条", piece))
         if not is_incentive(piece) and not further_tier and not granted_class and not by_reference:
             lead += [c for c in u.conditions if c not in lead]  # a unit without a grant states conditions for the next
@@ -447,7 +447,12 @@ def propose_for_document(store, doc_id: str) -> list[Proposal]:
         prior = next((p.benefit.get("base") for p in reversed(out) if _parent(p.clause_id) == parent and p.benefit.get("base")), None)
         # a later part with its own subject (「对…」「凡…」) states its own conditions; otherwise the lead-in's apply
         own_subject = bool(re.match(r"\s*(对|凡|符合|投资|企业|各类)", c["text"]))
-        found = propose_units(c["clause_id"], c["text"], None if own_subject else context.get(parent), prior)
+        carried = None if own_subject else context.get(parent)
+        found = propose_units(c["clause_id"], c["text"], carried, prior)
+        if carried and parent in ids:  # quotes come from two parts: the rule cites the whole article
+            for p in found:
+                if any(x in p.conditions for x in carried):
+                    p.clause_id = parent
         if first:
             u = Unit(c["text"])
             _thresholds(u)
