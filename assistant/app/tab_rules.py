@@ -46,7 +46,9 @@ def _cell(v) -> str:
     if v is None:
         return ""
     if isinstance(v, (list, tuple)):
-        return "、".join(str(x) for x in v)
+        return "、".join(_cell(x) for x in v)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
     return str(v)
 
 

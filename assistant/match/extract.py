@@ -43,7 +43,7 @@ _BASE_RE = re.compile("|".join(sorted(map(re.escape, BASES), key=len, reverse=Tr
 PER_UNIT = {"亩": "land_mu", "平方米": "plant_area_sqm", "人": "new_hires", "名": "new_hires", "家": "introduced_enterprises"}
 CN_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _YEAR = r"([一两二三四五六七八九十\d]+)"
-RATE_WORDS = {"全额": 100.0, "同等比例": 100.0, "减半": 50.0}
+RATE_WORDS = {"全额": 100, "同等比例": 100, "减半": 50}
 
 
 def _count(token: str) -> int:
@@ -194,11 +194,11 @@ def _rates(u: Unit) -> list[tuple[float, float, str, str | None, int, bool]]:
     for m in RATE.finditer(u.text):
         if not u.free(*m.span()):
             continue
-        lo = float(m.group(2))
-        hi = float(m.group(3)) if m.group(3) else lo
+        lo = _num(m.group(2))
+        hi = _num(m.group(3)) if m.group(3) else lo
         is_max = bool(m.group(1))
         if is_max:
-            lo = 0.0
+            lo = 0
         quote = m.group(0).strip()
         out.append((lo, hi, quote, _base_before(u.text, m.start(), 30), m.start(), is_max))
     for word, value in RATE_WORDS.items():
@@ -257,7 +257,7 @@ def _benefit(u: Unit, default_base: str | None = None) -> dict:
     spans = _year_spans(text)
     listed = re.search(r"分别按[^。；]*?" + NUM + r"[%％](?:、" + NUM + r"[%％])+", text)
     if listed and spans:
-        vals = [float(x) for x in re.findall(NUM + r"[%％]", listed.group(0))]
+        vals = [_num(x) for x in re.findall(NUM + r"[%％]", listed.group(0))]
         a, b_ = spans[0][0], spans[0][1]
         if b_ - a + 1 == len(vals):
             base = _base_before(text, listed.end(), 80)
@@ -277,7 +277,7 @@ def _benefit(u: Unit, default_base: str | None = None) -> dict:
         if len(per_year) >= 2 or (per_year and max(per_year) > 1):
             years = range(1, max(per_year) + 1)
             base = next(r[3] for r in rates if r[3])
-            ben = {"kind": "schedule", "base": base, "rates": [per_year.get(y, (0.0, ""))[0] for y in years],
+            ben = {"kind": "schedule", "base": base, "rates": [per_year.get(y, (0, ""))[0] for y in years],
                    "quote": sorted({text[s: e] for _, _, s, e in spans} | {q for _, q in per_year.values()}, key=text.find)}
             _finish(ben, cap, once)
             return ben
