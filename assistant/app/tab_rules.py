@@ -133,7 +133,8 @@ def rule_from_form(rule_id: str, title: str, rows, kind, base, rate, cap, amount
 
 
 def approve(ctx, rule_id, rows, kind, base, rate, cap, amount, unit_amount, years, rates, quotes, text, request=None) -> str:
-    from ..match.candidates import approve as write, get_candidate
+    from ..match.candidates import approve as write
+    from ..match.candidates import get_candidate
 
     try:
         user, role = ctx.require(request, "review")

@@ -21,7 +21,8 @@ from pathlib import Path
 import yaml
 
 from ..errors import AssistantError
-from .extract import VERSION as EXTRACTOR, propose_for_document
+from .extract import VERSION as EXTRACTOR
+from .extract import propose_for_document
 from .rules import RuleFile, load_rule_file, validate
 
 POLICY_KINDS = {None, "", "local_policy", "notice"}  # laws, catalogues and negative lists grant nothing to match

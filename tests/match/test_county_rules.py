@@ -40,7 +40,11 @@ def candidate_for(index, clause_tail: str) -> dict:
 
 
 def test_ingest_proposes_checked_candidates_beside_the_index(county_index):
-    from assistant.match.candidates import candidates_dir, list_candidates, pending_rule_files
+    from assistant.match.candidates import (
+        candidates_dir,
+        list_candidates,
+        pending_rule_files,
+    )
 
     folder = candidates_dir(county_index.root)
     assert folder.parent == county_index.root and len(list(folder.glob("*.yaml"))) >= 11
