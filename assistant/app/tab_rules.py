@@ -140,6 +140,9 @@ def approve(ctx, rule_id, rows, kind, base, rate, cap, amount, unit_amount, year
         user, role = ctx.require(request, "review")
         cand = get_candidate(ctx.index_dir, (rule_id or "").strip())
         rule = rule_from_form(cand["id"], cand["title"], rows, kind, base, rate, cap, amount, unit_amount, years, rates, quotes, text)
+        for key in ("once", "periods", "schedule", "tiers", "tier_by"):  # not on the form: kept from the candidate
+            if key in cand["benefit"] and key not in rule["benefit"]:
+                rule["benefit"][key] = cand["benefit"][key]
         with ctx.lock:
             path = write(ctx.index, cand["id"], user, rule, audit=ctx.audit, role=role)
     except AssistantError as exc:
