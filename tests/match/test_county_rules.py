@@ -149,3 +149,19 @@ def test_dev_figures_meet_the_aims(county_index):
     cases = extraction.load_cases()
     reviewed = extraction.evaluate_match(county_index, cases, extraction.COUNTY_RULES)
     assert reviewed["precision"] >= 0.9 and reviewed["recall"] >= 0.9 and reviewed["amounts_exact_rate"] >= 0.9, reviewed["misses"]
+
+
+def test_match_cli_without_rule_folders_lists_pending(county_index, tmp_path, capsys, monkeypatch):
+    from assistant.cli.main import main
+
+    monkeypatch.chdir(tmp_path)  # no corpus/rules or eval/rules here
+    prof = tmp_path / "p.yaml"
+    prof.write_text(yaml.safe_dump({"region": "砚山县", "industry": "化工", "fixed_asset_investment_wan": 1000,
+                                    "local_retained_tax_wan": 100}, allow_unicode=True), encoding="utf-8")
+    assert main(["match", str(prof), "--index", str(county_index.root), "--as-of", "2012-06-01", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["eligible"] == [] and out["summary"]["pending"] >= 3
+    amounts = sorted(e["amount_wan"] for e in out["pending"] if e["status"] == "eligible" and e["amount_wan"])
+    assert 60 in amounts  # (30% + 20% + 10%) × 100万元 for the 化工 grant
+    assert main(["match", str(prof), "--index", str(county_index.root), "--as-of", "2012-06-01", "--no-candidates", "--json"]) == 1
+    assert "没有“砚山县”的激励政策规则" in capsys.readouterr().err
