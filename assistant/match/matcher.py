@@ -77,9 +77,9 @@ def check(cond: Condition, profile: ProjectProfile) -> CondResult:
         want = cond.has or ""
         if any(want in q or q in want for q in profile.qualifications):
             return CondResult(label, "met", f"已具备“{want}”")
-        if not profile.qualifications:
-            return CondResult(label, "unknown", f"未说明是否具备“{want}”", cond.ask or f"是否已获得/将获得“{want}”？")
-        return CondResult(label, "not_met", f"所列资质中没有“{want}”")
+        # a list of qualifications does not show that the project lacks another one: ask, never 「不满足」
+        why = f"所列资质中未见“{want}”" if profile.qualifications else f"未说明是否具备“{want}”"
+        return CondResult(label, "unknown", why, cond.ask or f"是否已获得/将获得“{want}”？")
     value = profile.value(cond.field)
     if value is None:
         ask = cond.ask or DERIVED_ASK.get(cond.field) or f"请提供{label_of(cond.field)}"

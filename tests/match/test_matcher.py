@@ -35,6 +35,10 @@ rules:
   - id: land
     clause_id: demo#第五条
     benefit: {kind: ratio, base: land_price_paid_wan, rate: 70, quote: ["70%"]}
+  - id: listed
+    clause_id: demo#第七条
+    conditions: [{field: qualifications, has: 重点产业发展投资项目库, label: 列入项目库}]
+    benefit: {kind: fixed, amount_wan: 20, quote: [20万元]}
   - id: rent
     clause_id: demo#第六条
     benefit: {kind: per_unit, base: plant_area_sqm, unit_amount_wan: 0.001, periods: 12, years: 3, quote: [10元/平方米/月]}
@@ -60,6 +64,12 @@ def test_no_rd_figure_is_to_be_supplied_not_granted(rules):
     asked = [c for c in m.conditions if c.status == "unknown"]
     assert len(asked) == 1 and "年研发投入" in asked[0].ask
     assert run(rules, "rd", rd_investment_wan="5000万元").amount_wan == 1000  # 1500 capped at 1000
+
+
+def test_a_qualification_not_listed_is_asked_not_refused(rules):
+    m = run(rules, "listed", qualifications=["国家高新技术企业"])
+    assert m.status == "unknown" and "是否已获得" in m.conditions[0].ask
+    assert run(rules, "listed", qualifications=["已列入重点产业发展投资项目库"]).status == "eligible"
 
 
 def test_ratio_span_gives_a_capped_range(rules):
