@@ -36,7 +36,9 @@ def test_medicine_plant_in_liuhe(real_index):
     assert ok["liuhe23-fai-industry"]["clause_id"].endswith("#第二条第一款") and ok["liuhe23-fai-industry"]["article"] == "第2条"
     assert ok["liuhe23-performance-y1-2"]["amount_wan"] == 480 and ok["liuhe23-performance-y3-5"]["amount_wan"] == 450
     assert ok["liuhe23-hnte"]["amount_wan"] == 20
-    assert r["summary"]["estimated_total_wan"] == 950
+    # 第四条 returns fiscal contribution (a high red flag): its 930万元 are kept apart from the total
+    assert ok["liuhe23-performance-y1-2"]["red_flag"] is True and "red_flag" not in ok["liuhe23-hnte"]
+    assert r["summary"]["estimated_total_wan"] == 20 and r["summary"]["red_flag_total_wan"] == 930
     failed = by_id(r, "ineligible")["liuhe23-fai-services"]["failed"]
     assert [f["label"] for f in failed] == ["现代服务业类项目"]
 

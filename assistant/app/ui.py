@@ -387,6 +387,10 @@ def build_app(ctx: AppContext):
             match_btn.click(handler(run_match, len(fields) + 1, gr), [*fields, match_as_of], [match_report, match_files],
                             api_name="match")
 
+        from . import tab_rules
+
+        tab_rules.build(ctx, gr, _handler)
+
         with gr.Tab("文稿审查"):
             draft = gr.File(label="上传文稿（.docx .txt .md）", type="filepath")
             review_btn = gr.Button("开始审查", variant="primary")

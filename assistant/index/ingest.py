@@ -37,6 +37,7 @@ class FileResult:
 class IngestReport:
     results: list[FileResult] = field(default_factory=list)
     repaired: int = 0
+    candidates: int = 0  # documents whose candidate rules were (re)proposed
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -88,6 +89,7 @@ def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_pr
         _write(plans, index, report, show_progress)
         _prune(index, roots, plans, report)
         index.store.snapshot()
+        report.candidates = _propose_rules(index)
         return report
 
 
@@ -216,6 +218,17 @@ def _prune(index: Index, roots: set[str], plans: list[_Plan], report: IngestRepo
         elif row["root"] in roots and not (Path(row["root"]) / row["file"]).exists():
             remove_document(index, doc_id, lock=False)
             report.results.append(FileResult(display_name(row["file"]), "removed", "源文件已删除，已从索引移除", doc_id))
+
+
+def _propose_rules(index: Index) -> int:
+    """Candidate incentive rules for every changed policy (kept beside the index, reviewed in 规则审核)."""
+    from ..match.candidates import refresh
+
+    try:
+        return refresh(index)
+    except Exception as exc:  # noqa: BLE001 - proposing rules must never fail an ingest
+        print(f"候选规则提取失败（不影响导入）：{exc}", file=sys.stderr)
+        return 0
 
 
 def _still_exists(row: dict | None) -> bool:

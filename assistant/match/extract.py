@@ -1,7 +1,10 @@
 """Propose incentive rules from a clause's Chinese text, for a person to review (never used unreviewed).
 
-Finds thresholds (…万元及以上, 不低于…, 达到…, 超过…), rates (按…的5%—20%), caps (最高/不超过…万元) and fixed
-amounts (给予…万元奖励). Every number is kept with its literal quote, so `rules check` can verify it.
+A clause is a run of grant units (sentences split at 。；), each 「对/凡 + 条件（…以上的） + 给予/按…的 + 金额」; the
+figures of a unit are read by `grammar`. Around that: alternatives joined by 或, a schedule continued after a
+semicolon, a lead-in (first part of an article, or a sentence defining a class) whose conditions apply to the grants
+after it, and grants by reference (「享受第5条政策」). Every number keeps its verbatim quote, so `rules check` can
+verify it. Output: rule dicts in the rule-file format with `review: pending`.
 """
 
 from __future__ import annotations
@@ -9,25 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-INCENTIVE = re.compile(r"奖励|补贴|补助|扶持|资助|支持|配套")
-MONEY = r"(\d+(?:\.\d+)?)\s*(亿元|万元)"
-BASES = [  # phrase in the text → profile field
-    ("固定资产投资", "fixed_asset_investment_wan"), ("研发投入", "rd_investment_wan"), ("地方财政贡献", "local_fiscal_contribution_wan"),
-    ("投资额", "total_investment_wan"), ("总投资", "total_investment_wan"), ("纳税额", "annual_tax_wan"),
-]
-THRESHOLDS = [
-    (re.compile(r"亩均投资强度(?:不低于|达到)" + MONEY), "investment_intensity_wan_per_mu", ">="),
-    (re.compile(r"亩均税收(?:达到|不低于)" + MONEY), "tax_per_mu_wan", ">="),
-    (re.compile(r"(?:年度)?纳税额超过" + MONEY), "annual_tax_wan", ">"),
-    (re.compile(r"固定资产投资(?:额)?(?:在|达到)?" + MONEY + r"(?:（含）)?及?以上"), "fixed_asset_investment_wan", ">="),
-    (re.compile(r"(?:总投资|投资额)(?:在|达到)?" + MONEY + r"(?:（含）)?及?以上"), "total_investment_wan", ">="),
-    (re.compile(r"年度地方财政贡献" + MONEY + r"及以上"), "local_fiscal_contribution_wan", ">="),
-    (re.compile(r"研发投入占营业收入(?:的)?比例(?:达到|不低于)(\d+(?:\.\d+)?)(%)"), "rd_ratio", ">="),
-]
-RATE = re.compile(r"(\d+(?:\.\d+)?)%\s*(?:[—–\-~至到]\s*(\d+(?:\.\d+)?)%)?")
-CAP = re.compile(r"(?:最高|不超过|上限为?|封顶)(?:不超过|奖励不超过|给予|奖励|补助|支持)?\s*" + MONEY)
-FIXED = re.compile(r"(?:给予|奖励|补助|资助)(?:企业|每家企业|单个企业)?(?:一次性)?(?:奖励|补助|资助)?\s*" + MONEY + r"(?:奖励|补助|资助|补贴)?")
+from .grammar import GRANT, Unit, read_benefit, read_thresholds, split_units
 
+VERSION = "2"  # bump when the grammar changes: candidates of unchanged documents are then proposed again
 
 @dataclass
 class Proposal:
@@ -36,79 +23,139 @@ class Proposal:
     conditions: list[dict] = field(default_factory=list)
     benefit: dict = field(default_factory=dict)
     numbers: list[str] = field(default_factory=list)  # every quote used
+    source: str = ""  # the grant unit's text
 
     def to_rule(self, n: int, prefix: str) -> dict:
         return {"id": f"{prefix}-{n:02d}", "clause_id": self.clause_id, "title": self.title, "review": "pending",
-                "conditions": self.conditions, "benefit": self.benefit}
-
-
-def _wan(value: str, unit: str) -> float:
-    v = float(value) * (10000 if unit.startswith("亿") else 1)
-    return int(v) if v.is_integer() else v
+                "conditions": self.conditions, "benefit": self.benefit, "source": self.source}
 
 
 def is_incentive(text: str) -> bool:
-    return bool(INCENTIVE.search(text)) and bool(re.search(r"\d+(?:\.\d+)?\s*(?:万元|亿元|%|元)", text))
+    return bool(GRANT.search(text)) and bool(re.search(r"\d+(?:\.\d+)?\s*(?:万元|亿元|%|％|元)|全额|减半|同等比例", text))
+
+
+def _title(text: str) -> str:
+    head = re.sub(r"^(第[^条]{1,6}条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])\s*", "", text)
+    m = re.match(r"([^。；，]{2,20})。", head)
+    return m.group(1) if m else head[:20]
+
+
+def _alternatives(u: Unit) -> list[list[dict]]:
+    """Condition sets of a unit. Thresholds joined by 或 are alternatives: on one field they are separate grants
+    (「投资额5亿元以上的工业项目，或…10亿元以上的服务业项目」); on different fields one grant with an `alt` group."""
+    conds = u.conditions
+    if len(conds) < 2:
+        return [conds]
+    pos = [u.text.find(c["quote"]) for c in conds]
+    groups: list[list[int]] = [[0]]
+    for i in range(1, len(conds)):
+        between = u.text[pos[i - 1]: pos[i]] if pos[i] > pos[i - 1] >= 0 else ""
+        if "或" in between and not re.search(r"[。；]", between):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    alt = [g for g in groups if len(g) > 1]
+    if not alt:
+        return [conds]
+    g = alt[0]
+    same_field = len({conds[i]["field"] for i in g}) == 1
+    rest = [c for i, c in enumerate(conds) if i not in g]
+    if same_field:
+        return [rest + [conds[i]] for i in g]
+    return [rest + [dict(conds[i], alt="或") for i in g]]
+
+
+def _merge_schedule(prev: Proposal, ben: dict) -> bool:
+    """「两年内按…同等比例…；第三年至第五年按…50%」: a schedule continued in the next unit."""
+    b = prev.benefit
+    if b.get("kind") != "schedule" or ben.get("kind") != "schedule" or b.get("base") != ben.get("base"):
+        return False
+    last = max(i for i, r in enumerate(b["rates"]) if r) if any(b["rates"]) else -1
+    if any(ben["rates"][: last + 1]) or not any(ben["rates"]):
+        return False  # the next unit starts again at year 1: a grant of its own
+    rates = list(b["rates"])
+    for i, r in enumerate(ben["rates"]):
+        if r:
+            rates += [0.0] * (i + 1 - len(rates))
+            if not rates[i]:
+                rates[i] = r
+    b["rates"] = rates
+    b["quote"] = b["quote"] + [q for q in ben["quote"] if q not in b["quote"]]
+    return True
+
+
+def propose_units(clause_id: str, text: str, context: list[dict] | None = None, default_base: str | None = None) -> list[Proposal]:
+    """One proposal per grant unit of the clause. `context`: conditions stated earlier in the article that apply
+    to every grant here (a lead-in such as 「凡列入…项目库的」 or 「一次性固定资产投资达到1亿元以上的」)."""
+    lead: list[dict] = list(context or [])
+    out: list[Proposal] = []
+    title = _title(text)
+    for piece in split_units(text):
+        u = Unit(piece)
+        read_thresholds(u)
+        further_tier = bool(out) and any(c["op"] == "<" for c in u.conditions) and bool(re.search(r"\d\s*[%％]", piece))
+        # 「…的项目为重大产业项目。重大产业项目投资奖励…实行“一事一议”」: a class defined by thresholds, then a grant
+        granted_class = len(lead) > len(context or []) and not u.conditions and bool(GRANT.search(piece))
+        by_reference = bool(GRANT.search(piece)) and bool(re.search(r"(享受|参照|按照?|适用)第[一二三四五六七八九十百\d]{1,4}条", piece))
+        if not is_incentive(piece) and not further_tier and not granted_class and not by_reference:
+            lead += [c for c in u.conditions if c not in lead]  # a unit without a grant states conditions for the next
+            continue
+        benefit = read_benefit(u, default_base or (out[-1].benefit.get("base") if out else None))
+        if out and not u.conditions and _merge_schedule(out[-1], benefit):
+            continue
+        if out and not u.conditions and benefit.get("kind") == "in_kind" and not benefit.get("cap_wan"):
+            out[-1].benefit.setdefault("schedule", re.sub(r"\s+", "", piece))  # 「竣工后奖励30%，达产后奖励70%」
+            continue
+        for conds in _alternatives(u):
+            fields = {x["field"] for x in conds}
+            merged = [c for c in lead if c["field"] not in fields] + conds
+            p = Proposal(clause_id, title, merged, dict(benefit, quote=list(benefit.get("quote") or [])), source=piece)
+            p.numbers = [c["quote"] for c in merged] + list(benefit.get("quote") or [])
+            out.append(p)
+    return out
 
 
 def propose(clause_id: str, text: str, title: str = "") -> Proposal | None:
-    """One proposal per clause with the thresholds, rate/cap or fixed amount found in it."""
-    if not is_incentive(text):
+    """The first grant of a clause (kept for callers that want one proposal per clause)."""
+    found = propose_units(clause_id, text)
+    if not found:
         return None
-    p = Proposal(clause_id, title or re.sub(r"^第[^条]+条\s*", "", text)[:20])
-    taken: list[tuple[int, int]] = []
-    for pattern, fieldname, op in THRESHOLDS:
-        for m in pattern.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue  # "固定资产投资额…" already read; do not read "投资额…" inside it again
-            quote = f"{m.group(1)}{m.group(2)}"
-            value = _wan(m.group(1), m.group(2)) if m.group(2) != "%" else float(m.group(1))
-            p.conditions.append({"field": fieldname, "op": op, "value": value, "quote": quote})
-            p.numbers.append(quote)
-            taken.append(m.span())
-            break
-    rate = None
-    for m in RATE.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        rate = m
-        break
-    cap = CAP.search(text)
-    base = next((f for phrase, f in BASES if phrase in text[: rate.start()] ), None) if rate else None
-    if rate and base:
-        lo, hi = float(rate.group(1)), float(rate.group(2) or rate.group(1))
-        quotes = [rate.group(0).strip()]
-        b = {"kind": "ratio", "base": base, "rate": [lo, hi] if lo != hi else lo}
-        if cap:
-            b["cap_wan"] = _wan(cap.group(1), cap.group(2))
-            quotes.append(f"{cap.group(1)}{cap.group(2)}")
-        b["quote"] = quotes
-        p.benefit = b
-    else:
-        fixed = [m for m in FIXED.finditer(text)
-                 if not any(a <= m.start() < b for a, b in taken) and "最高" not in text[max(0, m.start() - 3): m.start()]]
-        if fixed:
-            m = fixed[0]
-            p.benefit = {"kind": "fixed", "amount_wan": _wan(m.group(1), m.group(2)), "quote": f"{m.group(1)}{m.group(2)}"}
-        elif cap:
-            p.benefit = {"kind": "in_kind", "quote": f"{cap.group(1)}{cap.group(2)}", "text": f"最高{cap.group(1)}{cap.group(2)}（金额待核定）"}
-        else:
-            p.benefit = {"kind": "in_kind", "text": "待人工补充"}
-    q = p.benefit.get("quote")
-    p.numbers += q if isinstance(q, list) else ([q] if q else [])
-    return p
+    if title:
+        found[0].title = title
+    return found[0]
 
 
 def propose_for_document(store, doc_id: str) -> list[Proposal]:
-    """Proposals for the most specific incentive clauses of a document (款 rather than the whole 条)."""
+    """Proposals for the most specific incentive clauses of a document (款/段/项 rather than the whole 条); the
+    conditions of an article's first part (its lead-in) carry to the later parts of the same article."""
     clauses = store.clauses_of(doc_id)
     ids = [c["clause_id"] for c in clauses]
-    out = []
-    for c in clauses:
-        has_children = any(other.startswith(c["clause_id"] + "第") for other in ids)
-        if has_children or c["clause_id"].endswith("项"):
-            continue
-        prop = propose(c["clause_id"], c["text"])
-        if prop is not None:
-            out.append(prop)
+    leaves = [c for c in clauses
+              if not any(o != c["clause_id"] and o.startswith(c["clause_id"]) and o[len(c["clause_id"])] in "第/" for o in ids)]
+    # a 款 that holds its 项 verbatim is a container too
+    leaves = [c for c in leaves if not any(o is not c and len(o["text"]) > 10 and len(o["text"]) < len(c["text"])
+                                           and o["text"] in c["text"] for o in leaves)]
+    out: list[Proposal] = []
+    context: dict[str, list[dict]] = {}
+    for c in leaves:
+        parent = _parent(c["clause_id"])
+        first = parent not in context
+        prior = next((p.benefit.get("base") for p in reversed(out) if _parent(p.clause_id) == parent and p.benefit.get("base")), None)
+        # a later part with its own subject (「对…」「凡…」) states its own conditions; otherwise the lead-in's apply
+        own_subject = bool(re.match(r"\s*(对|凡|符合|投资|企业|各类)", c["text"]))
+        carried = None if own_subject else context.get(parent)
+        found = propose_units(c["clause_id"], c["text"], carried, prior)
+        if carried and parent in ids:  # quotes come from two parts: the rule cites the whole article
+            for p in found:
+                if any(x in p.conditions for x in carried):
+                    p.clause_id = parent
+        if first:
+            u = Unit(c["text"])
+            read_thresholds(u)
+            context[parent] = u.conditions
+        out.extend(found)
     return out
+
+
+def _parent(clause_id: str) -> str:
+    return re.sub(r"(第[一二三四五六七八九十百\d]+(?:款|项|段))+$", "", clause_id)

@@ -42,6 +42,7 @@ class Match:
     benefit_text: str = ""
     notes: list[str] = field(default_factory=list)
     counted: bool = True
+    cap_wan: float | None = None  # the clause's 最高/不超过 cap, shown even when the amount cannot be computed
 
 
 def label_of(name: str) -> str:
@@ -49,6 +50,8 @@ def label_of(name: str) -> str:
 
 
 def fmt(v: float) -> str:
+    if v and abs(v) < 0.01:
+        return f"{v:.8f}".rstrip("0").rstrip(".")
     return f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
@@ -74,9 +77,9 @@ def check(cond: Condition, profile: ProjectProfile) -> CondResult:
         want = cond.has or ""
         if any(want in q or q in want for q in profile.qualifications):
             return CondResult(label, "met", f"已具备“{want}”")
-        if not profile.qualifications:
-            return CondResult(label, "unknown", f"未说明是否具备“{want}”", cond.ask or f"是否已获得/将获得“{want}”？")
-        return CondResult(label, "not_met", f"所列资质中没有“{want}”")
+        # a list of qualifications does not show that the project lacks another one: ask, never 「不满足」
+        why = f"所列资质中未见“{want}”" if profile.qualifications else f"未说明是否具备“{want}”"
+        return CondResult(label, "unknown", why, cond.ask or f"是否已获得/将获得“{want}”？")
     value = profile.value(cond.field)
     if value is None:
         ask = cond.ask or DERIVED_ASK.get(cond.field) or f"请提供{label_of(cond.field)}"
@@ -137,6 +140,10 @@ def compute(benefit: Benefit, profile: ProjectProfile) -> tuple[float | None, tu
         rate = f"{fmt(b.rate[0])}%" if b.rate[0] == b.rate[1] else f"{fmt(b.rate[0])}%—{fmt(b.rate[1])}%"
         how = f"{label_of(b.base)} {fmt(base)} 万元 × {rate}{cap}{years}"
         return (lo, None, how) if lo == hi else (None, (lo, hi), how + "，具体比例由主管部门确定")
+    if b.kind == "schedule":
+        per_year = [capped(base * r / 100) for r in b.rates]
+        shares = "、".join(f"第{i}年 {fmt(r)}%" for i, r in enumerate(b.rates, 1))
+        return sum(per_year), None, f"{label_of(b.base)} {fmt(base)} 万元/年，{shares}{cap}，合计 {len(b.rates)} 年"
     if b.kind == "per_unit":
         amount = capped(base * b.unit_amount_wan * b.periods) * b.years
         per = f" × {fmt(b.periods)} 期" if b.periods != 1 else ""
@@ -144,8 +151,52 @@ def compute(benefit: Benefit, profile: ProjectProfile) -> tuple[float | None, tu
     return None, None, ""
 
 
+def _with_alternatives(conds, results: list[CondResult]) -> list[CondResult]:
+    """Alternatives (same `alt` group) count as one condition: met if any is met, unknown if none is met but some are
+    unknown, not met only when every alternative fails."""
+    out: list[CondResult] = []
+    groups: dict[str, list[CondResult]] = {}
+    for c, r in zip(conds, results):
+        if not c.alt:
+            out.append(r)
+            continue
+        if c.alt not in groups:
+            groups[c.alt] = []
+            out.append(None)  # placeholder, keeps the reading order
+            groups[c.alt].append(len(out) - 1)
+        groups[c.alt].append(r)
+    for slot, *members in groups.values():
+        label = "或".join(m.label for m in members)
+        met = [m for m in members if m.status == "met"]
+        unknown = [m for m in members if m.status == "unknown"]
+        if met:
+            out[slot] = CondResult(label, "met", met[0].reason)
+        elif unknown:
+            out[slot] = CondResult(label, "unknown", "；".join(m.reason for m in members), "；".join(m.ask for m in unknown if m.ask))
+        else:
+            out[slot] = CondResult(label, "not_met", "；".join(m.reason for m in members))
+    return out
+
+
+def _base_check(b: Benefit, profile: ProjectProfile) -> CondResult | None:
+    """The figure an amount is computed from is part of what must be known: a project with no R&D figure is not
+    granted R&D support, it is asked for the figure (「待补充」)."""
+    needed = [b.tier_by or b.base] if b.kind == "tiers" else [b.base] if b.kind in ("ratio", "per_unit", "schedule") else []
+    if b.kind == "tiers" and b.base and b.base not in needed and any(t.rate is not None for t in b.tiers):
+        needed.append(b.base)
+    missing = [f for f in needed if f and profile.value(f) is None]
+    if not missing:
+        return None
+    names = "、".join(label_of(f) for f in missing)
+    ask = "；".join(DERIVED_ASK.get(f) or f"请提供{label_of(f)}，用于确定支持金额" for f in missing)
+    return CondResult(f"计算基数：{names}", "unknown", f"缺少{names}，无法判断能否享受及金额", ask)
+
+
 def evaluate(rule: Rule, policy: RuleFile, profile: ProjectProfile, meta: DocMeta | None, as_of: date) -> Match:
-    results = [check(c, profile) for c in rule.conditions]
+    results = _with_alternatives(rule.conditions, [check(c, profile) for c in rule.conditions])
+    base_check = _base_check(rule.benefit, profile)
+    if base_check is not None:
+        results.append(base_check)
     if meta is not None:
         status = meta.status(as_of)
         if status != "in_force":
@@ -162,7 +213,7 @@ def evaluate(rule: Rule, policy: RuleFile, profile: ProjectProfile, meta: DocMet
     else:
         state = "eligible"
     amount, span, how = compute(rule.benefit, profile)
-    m = Match(rule, policy, state, results, amount, span, how)
+    m = Match(rule, policy, state, results, amount, span, how, cap_wan=rule.benefit.cap_wan)
     if rule.priority_links:
         if profile.chain_role in rule.priority_links:
             m.notes.append(f"本项目为{profile.chain_role}项目，属于该政策优先支持的产业链环节")

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import AssistantError
-from .units import parse_land_mu, parse_money_wan, parse_percent
+from .units import parse_area_sqm, parse_land_mu, parse_money_wan, parse_percent
 
 MAX_WAN = 1e8  # 1 万亿元: beyond any single project
 LABELS = {
@@ -22,9 +22,19 @@ LABELS = {
     "annual_revenue_wan": "预计年营业收入（万元）", "rd_investment_wan": "年研发投入（万元）",
     "employees": "就业人数", "rd_ratio": "研发投入占比（%）", "enterprise_type": "企业类型", "foreign": "是否外商投资",
     "stage": "发展阶段", "talent": "人才", "qualifications": "资质与认定", "region": "落地地区", "planned_start": "计划开工日期",
+    "equipment_investment_wan": "设备投资（万元）", "land_price_paid_wan": "已缴土地出让价款（万元）",
+    "annual_rent_wan": "年租金（万元）", "plant_area_sqm": "厂房/用房面积（平方米）", "new_tax_wan": "新增税收（万元）",
+    "local_retained_tax_wan": "地方留成税收（万元）", "purchase_wan": "采购额（万元）", "new_hires": "新招用人数",
+    "introduced_enterprises": "引进企业数（家）",
 }
 MONEY_FIELDS = ("total_investment_wan", "fixed_asset_investment_wan", "annual_output_wan", "annual_tax_wan",
-                "local_fiscal_contribution_wan", "annual_revenue_wan", "rd_investment_wan")
+                "local_fiscal_contribution_wan", "annual_revenue_wan", "rd_investment_wan", "equipment_investment_wan",
+                "land_price_paid_wan", "annual_rent_wan", "new_tax_wan", "local_retained_tax_wan", "purchase_wan")
+# common wording → the profile's enum values (企业类型 as officers and policies write it)
+ENTERPRISE_TYPE = {"民营": ("民营企业", "私营企业", "私营", "民企", "民营经济"), "外资": ("外商投资企业", "外资企业", "外商独资", "外商独资企业",
+                   "中外合资", "中外合资企业", "中外合作企业", "三资企业", "外企"), "国有": ("国有企业", "国企", "国有控股", "国有独资"),
+                   "内资": ("内资企业", "国内企业")}
+STAGES = {"初创期": ("初创", "初创企业", "新办", "新设"), "成长期": ("成长", "成长型"), "成熟期": ("成熟", "成熟企业")}
 
 
 class ProjectProfile(BaseModel):
@@ -58,6 +68,37 @@ class ProjectProfile(BaseModel):
     qualifications: list[str] = Field(default_factory=list)
     region: str = Field(min_length=2)
     planned_start: date | None = None
+    equipment_investment_wan: float | None = None
+    land_price_paid_wan: float | None = None
+    annual_rent_wan: float | None = None
+    plant_area_sqm: float | None = None
+    new_tax_wan: float | None = None
+    local_retained_tax_wan: float | None = None
+    purchase_wan: float | None = None
+    new_hires: int | None = Field(default=None, ge=0, le=10_000_000)
+    introduced_enterprises: int | None = Field(default=None, ge=0, le=100_000)
+
+    @field_validator("enterprise_type", mode="before")
+    @classmethod
+    def _enterprise_type(cls, v):
+        return _alias(v, ENTERPRISE_TYPE)
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _stage(cls, v):
+        return _alias(v, STAGES)
+
+    @field_validator("plant_area_sqm", mode="before")
+    @classmethod
+    def _area(cls, v):
+        return _number(v, parse_area_sqm, 1e9, f"数值不合理：{v} 平方米")
+
+    @field_validator("employees", "new_hires", "introduced_enterprises", mode="before")
+    @classmethod
+    def _people(cls, v):
+        if isinstance(v, str):
+            v = v.strip().removesuffix("人").removesuffix("名").removesuffix("家").strip()
+        return v
 
     @field_validator(*MONEY_FIELDS, mode="before")
     @classmethod
@@ -93,6 +134,10 @@ class ProjectProfile(BaseModel):
             if self.foreign is not None:
                 return self.foreign
             return None if self.enterprise_type is None else self.enterprise_type == "外资"
+        if name == "revenue_intensity_wan_per_mu":
+            if self.annual_revenue_wan is None or not self.land_mu:
+                return None
+            return self.annual_revenue_wan / self.land_mu
         if name == "rd_ratio" and self.rd_ratio is None and self.rd_investment_wan is not None and self.annual_revenue_wan:
             return 100 * self.rd_investment_wan / self.annual_revenue_wan
         return getattr(self, name)
@@ -100,6 +145,17 @@ class ProjectProfile(BaseModel):
     def text(self) -> str:
         """Free text the industry/keyword conditions look at."""
         return " ".join(x for x in (self.name, self.industry, self.chain, self.description) if x)
+
+
+def _alias(v, table: dict[str, tuple[str, ...]]):
+    """'民营企业' → '民营'; values already canonical, empty or unknown pass through (the Literal then names the choices)."""
+    if not isinstance(v, str):
+        return v
+    v = v.strip()
+    for canonical, words in table.items():
+        if v == canonical or v in words:
+            return canonical
+    return v
 
 
 def _number(v, parse, upper: float, too_big: str) -> float | None:

@@ -16,11 +16,14 @@ def _amount(e: dict) -> str:
     if e.get("amount_range_wan"):
         lo, hi = e["amount_range_wan"]
         return f"{fmt(lo)}—{fmt(hi)} 万元"
+    if e.get("amount_cap_wan") is not None:
+        return f"最高 {fmt(e['amount_cap_wan'])} 万元（具体金额待核定）"
     return "待核定"
 
 
 def _conditions(e: dict) -> list[str]:
-    return [f"  - {STATUS[c['status']]} {c['label']}：{c['reason']}" for c in e["conditions"]]
+    return [f"  - {STATUS[c['status']]} {c['label']}：{c['reason']}" + (f"（请问：{c['ask']}）" if c.get("ask") else "")
+            for c in e["conditions"]]
 
 
 def markdown(result: dict, profile: ProjectProfile) -> str:
@@ -36,6 +39,13 @@ def markdown(result: dict, profile: ProjectProfile) -> str:
         lines.append("- 项目信息：" + "；".join(facts))
     lines.append(f"- 结论：可享受 {s['eligible']} 项，不符合 {s['ineligible']} 项，待补充信息 {s['unknown']} 项；"
                  f"可确定金额合计约 {fmt(s['estimated_total_wan'])} 万元{('（' + s['estimated_total_note'] + '）') if s['estimated_total_note'] else ''}")
+    lo, hi = s.get("estimated_range_wan") or (None, None)
+    if lo is not None and hi != lo:
+        lines.append(f"- 含比例区间的估算范围：{fmt(lo)}—{fmt(hi)} 万元")
+    if s.get("red_flag_total_wan"):
+        lines.append(f"- ⚠ 另有 {fmt(s['red_flag_total_wan'])} 万元来自存在公平竞争审查风险的条款，未计入合计，兑现前须经公平竞争审查")
+    if s.get("pending"):
+        lines.append(f"- 另有 {s['pending']} 条待审核规则（导入时自动提取，尚未人工审核，仅供参考，不计入合计），见文末")
     for p in s.get("inactive_policies", []):
         when = p.get("expires") or p.get("repealed") or ""
         lines.append(f"- ⚠ 《{p['title']}》在判断日期已不在有效期内（{when}），其条款均列为不符合；请确认是否有接续政策")
@@ -59,7 +69,8 @@ def markdown(result: dict, profile: ProjectProfile) -> str:
         lines += [f"## {title}", ""]
         for e in items:
             counted = "" if e.get("counted", True) else "（同组就高，不重复计算）"
-            lines.append(f"### {e['title']}" + ("" if key == "ineligible" else f"：{_amount(e)}{counted}"))
+            risk = "（⚠ 公平竞争风险条款，未计入合计）" if e.get("red_flag") and key == "eligible" else ""
+            lines.append(f"### {e['title']}" + ("" if key == "ineligible" else f"：{_amount(e)}{counted}{risk}"))
             lines.append(f"《{e['policy_title']}》{e['article']}（`{e['clause_id']}`）")
             lines.append(f"- 支持内容：{e['benefit']}")
             if e.get("calculation"):
@@ -67,6 +78,20 @@ def markdown(result: dict, profile: ProjectProfile) -> str:
             lines += _conditions(e) if key != "ineligible" else [f"  - {STATUS['not_met']} {c['label']}：{c['reason']}" for c in e["failed"]]
             for n in e.get("notes", []):
                 lines.append(f"- 说明：{n}")
+            if e.get("missing"):
+                lines.append("- 请补充：" + "；".join(e["missing"]))
+            lines.append("")
+    if result.get("pending"):
+        lines += ["## 待审核规则（自动提取，未经人工审核，仅供参考）", ""]
+        state = {"eligible": "初判可享受", "unknown": "需补充信息", "ineligible": "初判不符合"}
+        for e in result["pending"]:
+            lines.append(f"### {e['title']}（{state[e['status']]}）：{_amount(e) if e['status'] != 'ineligible' else '—'}")
+            lines.append(f"《{e['policy_title']}》{e['article']}（`{e['clause_id']}`；候选规则 `{e['rule_id']}`）")
+            if e.get("quotes"):
+                lines.append("- 原文：" + "；".join(f"“{q}”" for q in e["quotes"]))
+            if e.get("calculation"):
+                lines.append(f"- 测算：{e['calculation']}")
+            lines += _conditions(e)
             if e.get("missing"):
                 lines.append("- 请补充：" + "；".join(e["missing"]))
             lines.append("")

@@ -1,6 +1,6 @@
 """Incentive rules as reviewable YAML data, each tied to the clause it comes from.
 
-A rule file (`corpus/rules/<doc>.yaml`, `eval/rules/<doc>.yaml`):
+A rule file (shipped in `assistant/match/rules/<doc>.yaml`, or reviewed beside an index in `<index>/rules/`):
 
     policy: <doc_id>            # the indexed document
     region: 吉林省柳河县
@@ -33,10 +33,14 @@ NUMERIC_OPS = {">=", ">", "<=", "<", "=="}
 FIELDS_NUMERIC = {
     "total_investment_wan", "fixed_asset_investment_wan", "land_mu", "annual_output_wan", "annual_revenue_wan",
     "annual_tax_wan", "local_fiscal_contribution_wan", "rd_investment_wan", "employees", "rd_ratio",
-    "investment_intensity_wan_per_mu", "tax_per_mu_wan", "phd_count", "master_count",
+    "investment_intensity_wan_per_mu", "tax_per_mu_wan", "phd_count", "master_count", "revenue_intensity_wan_per_mu",
+    "equipment_investment_wan", "land_price_paid_wan", "annual_rent_wan", "plant_area_sqm", "new_tax_wan",
+    "local_retained_tax_wan", "purchase_wan", "new_hires", "introduced_enterprises",
 }
 FIELDS_CHOICE = {"enterprise_type", "stage", "chain_role", "chain_link", "is_foreign"}
-BENEFIT_KINDS = {"fixed", "ratio", "tiers", "per_unit", "in_kind"}
+BENEFIT_KINDS = {"fixed", "ratio", "tiers", "per_unit", "in_kind", "schedule"}
+# words that state a rate without a digit: 全额 / 同等比例 = 100%, 减半 = 50%
+RATE_WORDS = {"全额": 100.0, "同等比例": 100.0, "全部": 100.0, "减半": 50.0}
 
 
 class RuleFileError(AssistantError):
@@ -58,6 +62,7 @@ class Condition:
     one_of: tuple[str, ...] = ()
     has: str | None = None  # a qualification the profile must list
     ask: str = ""  # what to ask the applicant when unknown
+    alt: str | None = None  # conditions sharing an alt group are alternatives (「…30亿元以上或…4000万元以上」)
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,8 @@ class Benefit:
     years: float = 1.0  # paid each year for N years
     quotes: tuple[str, ...] = ()
     schedule: str = ""
+    rates: tuple[float, ...] = ()  # schedule: percent of the base paid in year 1, 2, …
+    once: bool | None = None  # True 一次性, False paid each year, None not stated
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,8 @@ class Rule:
     note: str = ""
     line: int | None = None
     pending: bool = False  # proposed by the extractor, not yet reviewed
+    reviewer: str = ""
+    reviewed_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,7 +167,8 @@ def _rule(raw: dict, display: str) -> Rule:
         id=str(raw["id"]), clause_id=str(raw["clause_id"]), title=str(raw.get("title") or raw["id"]), conditions=conditions,
         benefit=_benefit(raw["benefit"], display, raw["id"]), group=raw.get("group"),
         priority_links=tuple(raw.get("priority_links") or ()), note=str(raw.get("note") or ""), line=line,
-        pending=raw.get("review") == "pending",
+        pending=raw.get("review") == "pending", reviewer=str(raw.get("reviewer") or ""),
+        reviewed_at=str(raw.get("reviewed_at") or ""),
     )
 
 
@@ -176,7 +186,7 @@ def _condition(raw: dict, display: str, rule_id: str) -> Condition:
     return Condition(
         field=f, label=str(raw.get("label") or ""), op=op, value=raw.get("value"), quote=raw.get("quote"),
         any_of=tuple(raw.get("any_of") or ()), none_of=tuple(raw.get("none_of") or ()), one_of=tuple(raw.get("one_of") or ()),
-        has=raw.get("has"), ask=str(raw.get("ask") or ""),
+        has=raw.get("has"), ask=str(raw.get("ask") or ""), alt=raw.get("alt"),
     )
 
 
@@ -198,11 +208,14 @@ def _benefit(raw: dict, display: str, rule_id: str) -> Benefit:
         kind=raw["kind"], text=str(raw.get("text") or ""), amount_wan=raw.get("amount_wan"), base=raw.get("base"), rate=rate,
         cap_wan=raw.get("cap_wan"), tiers=tiers, tier_by=raw.get("tier_by"), unit_amount_wan=raw.get("unit_amount_wan"), periods=float(raw.get("periods") or 1),
         years=float(raw.get("years") or 1), quotes=quotes, schedule=str(raw.get("schedule") or ""),
+        rates=tuple(float(r) for r in raw.get("rates") or ()), once=raw.get("once"),
     )
     if b.kind == "fixed" and b.amount_wan is None:
         raise RuleFileError(display, line, f"规则 {rule_id}：fixed 需要 amount_wan")
     if b.kind == "ratio" and (b.rate is None or not b.base):
         raise RuleFileError(display, line, f"规则 {rule_id}：ratio 需要 rate 与 base")
+    if b.kind == "schedule" and (not b.rates or not b.base):
+        raise RuleFileError(display, line, f"规则 {rule_id}：schedule 需要 rates（逐年比例）与 base")
     if b.kind == "tiers" and (not b.tiers or not b.base):
         raise RuleFileError(display, line, f"规则 {rule_id}：tiers 需要 tiers 与 base")
     if b.tier_by and b.tier_by not in FIELDS_NUMERIC:
@@ -224,6 +237,22 @@ def quoted_numbers(quote: str) -> set[float]:
         out.add(value)
         if m.group(2):
             out.add(round(value * MONEY[m.group(2)], 6))
+    for word, value in RATE_WORDS.items():
+        if word in quote:
+            out.add(value)
+    return out
+
+
+def derived_numbers(quote: str) -> set[float]:
+    """Figures a reviewer computes from a quote: staged per-unit payments added up (「6万元/亩…再奖励4万元/亩」 → 10),
+    and an amount per 亿元 of investment in 万元 per 万元 (「每1亿元奖励2万元」 → 0.0002)."""
+    out: set[float] = set()
+    for unit in ("亩", "平方米", "人", "家"):
+        per = [float(v) * MONEY[u] for v, u in re.findall(r"(\d+(?:\.\d+)?)\s*(万元|元)\s*/\s*" + unit, quote)]
+        if len(per) > 1:
+            out.add(round(sum(per), 6))
+    for size, amount, unit in re.findall(r"每\s*(\d*(?:\.\d+)?)\s*亿元[^\d]{0,6}(\d+(?:\.\d+)?)\s*(万元|元)", quote):
+        out.add(round(float(amount) * MONEY[unit] / (float(size or 1) * 10000), 8))
     return out
 
 
@@ -237,8 +266,8 @@ def rule_numbers(rule: Rule) -> list[tuple[str, float]]:
             pairs.append((c.quote or "", float(c.value)))
     b = rule.benefit
     joined = " ".join(b.quotes)
-    for v in (b.amount_wan, b.cap_wan, b.unit_amount_wan, *(b.rate or ())):
-        if v is not None:
+    for v in (b.amount_wan, b.cap_wan, b.unit_amount_wan, *(b.rate or ()), *b.rates):
+        if v is not None and v != 0:  # 0: the open end of 「不超过20%」 or a year with nothing paid, not a stated figure
             pairs.append((joined, float(v)))
     for t in b.tiers:
         for v in (t.amount_wan, t.rate, t.min, t.max):
@@ -266,6 +295,6 @@ def validate(rule_file: RuleFile, store) -> list[str]:
             if q not in text:
                 problems.append(f"{where}：原文“{q}”不在条款 {rule.clause_id} 中")
         for quote, number in rule_numbers(rule):
-            if number not in quoted_numbers(quote):
+            if number not in quoted_numbers(quote) and round(number, 8) not in derived_numbers(quote):
                 problems.append(f"{where}：数值 {number:g} 与原文“{quote}”不符")
     return problems

@@ -39,36 +39,68 @@ def load_rules(dirs, store, skipped: list[str] | None = None) -> list[RuleFile]:
     return files
 
 
+AUTONOMOUS = ("内蒙古", "广西", "西藏", "宁夏", "新疆")
+
+
 def _region_match(asked: str, region: str | None) -> bool:
+    """'兴安盟' / '内蒙古兴安盟' / '内蒙古自治区兴安盟' name the same place: compare the most specific unit asked for."""
     if not region:
         return False
-    asked = asked.replace("地区", "")
-    return asked in region or region.replace("地区", "") in asked or any(
-        part and part in region for part in _split_region(asked))
+    asked = asked.replace("地区", "") if asked.endswith("地区") and len(asked) > 4 else asked
+    if asked in region or region.replace("地区", "") in asked:
+        return True
+    units = _split_region(region)
+    mine = _split_region(asked)
+    return bool(mine) and (mine[-1] in units or any(mine[-1] in u or u in mine[-1] for u in units if len(u) > 2))
 
 
 def _split_region(region: str) -> list[str]:
     import re
 
-    return [p for p in re.findall(r"[\u4e00-\u9fa5]{2,8}?(?:省|市|县|区|新区|开发区|示范区)|临港", region) if p]
+    text = re.sub(r"（[^）]*）", "", region).replace("维吾尔", "").replace("壮族", "").replace("回族", "")
+    for name in AUTONOMOUS:
+        text = text.replace(name + "自治区", "").removeprefix(name)
+    return [p for p in re.findall(r"[\u4e00-\u9fa5]{1,8}?(?:自治州|地区|新区|开发区|示范区|省|市|盟|州|县|旗|区)|临港", text) if len(p) >= 2]
 
 
-def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: date | None = None, retriever=None) -> dict:
+def rule_dirs_for(index, rule_dirs=DEFAULT_RULE_DIRS) -> list[Path]:
+    """The given rule folders plus the index's reviewed-rules folder (approvals from 规则审核), when it exists."""
+    from .candidates import reviewed_dir
+
+    dirs = [Path(d) for d in rule_dirs]
+    approved = reviewed_dir(index.root)
+    if approved.is_dir() and approved.resolve() not in {d.resolve() for d in dirs if d.exists()}:
+        dirs.append(approved)
+    return dirs
+
+
+def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: date | None = None, retriever=None,
+          candidates: bool = True) -> dict:
+    """Reviewed rules decide `eligible` / `ineligible` / `unknown`; with `candidates`, rules proposed at ingest and
+    not yet reviewed are evaluated the same way but listed apart under `pending` (「待审核规则」), never counted."""
+    from .candidates import pending_rule_files
+
     as_of = as_of or profile.planned_start or date.today()
     store = index.store
     rows = {r["doc_id"]: r for r in store.doc_rows()}
     files = {d: r["file"] for d, r in rows.items()}
     skipped: list[str] = []
-    rule_files = load_rules(rule_dirs, store, skipped)
-    regions = sorted({rf.region for rf in rule_files if rf.region})
+    rule_files = load_rules(rule_dirs_for(index, rule_dirs), store, skipped)
+    pending_files = pending_rule_files(index.root, store, rule_files) if candidates else []
+    regions = sorted({rf.region for rf in rule_files + pending_files if rf.region})
     chosen = [rf for rf in rule_files if _region_match(profile.region, rf.region)]
-    if not chosen:
+    chosen_pending = [rf for rf in pending_files if _region_match(profile.region, rf.region) and rf.rules]
+    if not chosen and not chosen_pending:
         raise AssistantError(f"知识库中没有“{profile.region}”的激励政策规则；已覆盖的地区：{'、'.join(regions) or '（无）'}")
     matches: list[Match] = []
     for rf in chosen:
         meta = DocMeta(**rows[rf.policy]["meta"]) if rf.policy in rows else None
         matches.extend(evaluate(rule, rf, profile, meta, as_of) for rule in rf.rules)
     apply_stacking(matches)
+    pending: list[Match] = []
+    for rf in chosen_pending:
+        meta = DocMeta(**rows[rf.policy]["meta"]) if rf.policy in rows else None
+        pending.extend(evaluate(rule, rf, profile, meta, as_of) for rule in rf.rules)
 
     def entry(m: Match) -> dict:
         clause = store.clause(m.rule.clause_id)
@@ -84,6 +116,12 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
         }
         if m.amount_range_wan and m.status != "ineligible":
             d["amount_range_wan"] = [round(x, 4) for x in m.amount_range_wan]
+        if m.cap_wan is not None:
+            d["amount_cap_wan"] = m.cap_wan
+        if m.rule.benefit.quotes or any(c.quote for c in m.rule.conditions):
+            d["quotes"] = [c.quote for c in m.rule.conditions if c.quote] + list(m.rule.benefit.quotes)
+        if m.rule.reviewer:
+            d["reviewer"], d["reviewed_at"] = m.rule.reviewer, m.rule.reviewed_at
         if m.notes:
             d["notes"] = m.notes
         if m.status == "eligible":
@@ -94,12 +132,14 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
             d["missing"] = [c.ask or c.reason for c in m.conditions if c.status == "unknown"]
         return d
 
-    out = {"eligible": [], "ineligible": [], "unknown": [], "flags": []}
+    out = {"eligible": [], "ineligible": [], "unknown": [], "flags": [], "pending": []}
     for m in matches:
         out[m.status].append(entry(m))
+    for m in pending:
+        out["pending"].append({**entry(m), "status": m.status, "pending": True})
     flags = screen.negative_list(profile, store, files) + screen.foreign(profile, store, files, retriever)
     seen = set()
-    for m in matches:
+    for m in matches + pending:
         if m.status == "ineligible":
             continue
         clause = store.clause(m.rule.clause_id)
@@ -110,25 +150,40 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
             seen.add(key)
             flags.append({"kind": "red_flag", "clause_id": m.rule.clause_id, "file": files.get(m.policy.policy),
                           "article": clause["article"], "issue": f"“{m.rule.title}”：{rf['issue']}", "rule": rf["citation"],
-                          "rule_clause_ids": rf["rules"], "severity": rf["severity"]})
+                          "rule_clause_ids": rf["rules"], "severity": rf["severity"], **({"pending": True} if m.rule.pending else {})})
     out["flags"] = flags
+    flagged = {f["clause_id"] for f in flags if f["kind"] == "red_flag"}
+    for e in out["eligible"] + out["unknown"] + out["pending"]:
+        if e["clause_id"] in flagged:
+            e["red_flag"] = True
     inactive = []
-    for rf in chosen:
+    for rf in {rf.policy: rf for rf in chosen + chosen_pending}.values():
         if rf.policy in rows:
             meta = DocMeta(**rows[rf.policy]["meta"])
             if meta.status(as_of) != "in_force":
                 inactive.append({"policy": rf.policy, "title": meta.title, "status": meta.status(as_of),
                                  "expires": meta.expires, "repealed": meta.repealed})
-    counted = [e["amount_wan"] for e in out["eligible"] if e.get("counted", True) and e["amount_wan"] is not None]
+    sure = [e for e in out["eligible"] if e.get("counted", True) and e["amount_wan"] is not None]
+    counted = [e["amount_wan"] for e in sure if not e.get("red_flag")]
+    risky = [e["amount_wan"] for e in sure if e.get("red_flag")]
+    ranges = [e["amount_range_wan"] for e in out["eligible"] if e.get("counted", True) and e.get("amount_range_wan")
+              and not e.get("red_flag")]
     out["summary"] = {
-        "region": profile.region, "as_of": as_of.isoformat(), "policies": [rf.policy for rf in chosen],
+        "region": profile.region, "as_of": as_of.isoformat(), "policies": sorted({rf.policy for rf in chosen + chosen_pending}),
+        "reviewed_policies": sorted({rf.policy for rf in chosen}),
+        "pending_policies": sorted({rf.policy for rf in chosen_pending}),
         "eligible": len(out["eligible"]), "ineligible": len(out["ineligible"]), "unknown": len(out["unknown"]),
         "estimated_total_wan": round(sum(counted), 4),
-        "estimated_total_note": "仅合计可确定金额的资金类支持；比例区间、待定金额未计入" if counted else "",
+        "estimated_total_note": ("仅合计可确定金额的资金类支持；比例区间、待定金额及存在公平竞争风险的条款未计入"
+                                 if counted or risky else ""),
+        "estimated_range_wan": [round(sum(counted) + sum(r[0] for r in ranges), 4), round(sum(counted) + sum(r[1] for r in ranges), 4)],
+        "red_flag_total_wan": round(sum(risky), 4),
+        "pending": len(out["pending"]),
+        "pending_eligible": sum(1 for e in out["pending"] if e["status"] == "eligible"),
         "hard_stop": any(f["kind"] == "prohibited" for f in flags), "index_snapshot": store.snapshot(),
         "inactive_policies": inactive, "skipped_rule_files": skipped,
     }
     return out
 
 
-__all__ = ["match", "load_rules", "DEFAULT_RULE_DIRS", "fmt"]
+__all__ = ["match", "load_rules", "rule_dirs_for", "DEFAULT_RULE_DIRS", "fmt"]

@@ -23,6 +23,18 @@ def parse_land_mu(text: str) -> float:
     return _parse(text, LAND, "亩")
 
 
+AREA = {"平方米": 1.0, "平米": 1.0, "㎡": 1.0, "m2": 1.0, "亩": 666.6667, "公顷": 10000.0}
+
+
+def parse_area_sqm(text: str) -> float:
+    """'5000平方米' → 5000; '1.5万平方米' → 15000 (floor area)."""
+    s = str(text).strip()
+    if s.count("万") == 1 and not s.startswith("万"):
+        head, tail = s.split("万", 1)
+        return round(_parse(head + tail, AREA, "平方米") * 10000, 6)
+    return _parse(s, AREA, "平方米")
+
+
 def parse_percent(text: str) -> float:
     """'5%' / '5％' / '百分之五' (digits only) / 0.05 given as '0.05' stays 0.05 — callers decide."""
     m = re.fullmatch(r"\s*" + NUMBER + r"\s*[%％]?\s*", str(text))

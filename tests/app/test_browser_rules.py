@@ -1,0 +1,111 @@
+"""规则审核 in a real browser (Debian chromium + Playwright, live server on loopback), on its own index of the county
+dev set: a reviewer approves a proposed rule and 项目匹配 then counts it; an officer cannot approve."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "eval"))
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    import county
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright")
+    if not (county.COUNTY / "incentives.jsonl").exists():
+        pytest.skip(f"county dev set not found at {county.COUNTY}")
+    from assistant.app.audit import AuditLog
+    from assistant.app.ui import AppContext, serve
+    from assistant.app.users import Users, hash_password
+
+    root = tmp_path_factory.mktemp("browser-rules")
+    county.build_index(root).close()
+    users = Users({"jing": {"password_hash": hash_password("jing-pw"), "role": "经办人员"},
+                   "shen": {"password_hash": hash_password("shen-pw"), "role": "审查人员"}})
+    ctx = AppContext(root / "index", AuditLog(root / "audit.sqlite"), users, rule_dirs=())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = serve(ctx, "127.0.0.1", port, block=False)
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield f"http://127.0.0.1:{port}/", ctx
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def login(browser, url, user, password):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.goto(url)
+    page.get_by_label("username").fill(user)
+    page.get_by_label("password").fill(password)
+    page.get_by_role("button", name="Login").click()
+    return page
+
+
+def open_candidate(page, clause_tail: str, ctx) -> str:
+    from assistant.match.candidates import list_candidates
+
+    rule_id = next(c["id"] for c in list_candidates(ctx.index_dir) if c["clause_id"].endswith("#" + clause_tail))
+    page.get_by_role("tab", name="规则审核").click()
+    box = page.get_by_label("候选规则编号（点选列表中的一行或粘贴编号）")
+    box.fill(rule_id)
+    box.press("Enter")
+    page.locator("mark", has_text="5000万元以上").first.wait_for(timeout=30000)
+    return rule_id
+
+
+def test_reviewer_approves_and_match_uses_it(browser, server):
+    url, ctx = server
+    page = login(browser, url, "shen", "shen-pw")
+    rule_id = open_candidate(page, "二、/（一）/4、", ctx)
+    assert "<mark>3%</mark>" in page.content() and "<mark>2000万元</mark>" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "rules-01-candidate.png"), full_page=True)
+    page.get_by_role("button", name="审核通过").click()
+    page.get_by_text("已通过").wait_for(timeout=30000)
+    assert "shen" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "rules-02-approved.png"), full_page=True)
+
+    page.get_by_role("tab", name="项目匹配").click()
+    page.get_by_label("行业").fill("智能制造")
+    page.get_by_label("项目描述").fill("新引进数字化生产项目")
+    page.get_by_label("落地地区（必填）").fill("信阳经济技术开发区")
+    page.get_by_label("固定资产投资（万元）").fill("6000")
+    page.get_by_label("判断日期（可选，默认计划开工日或今天）").fill("2024-06-01")
+    page.get_by_role("button", name="匹配政策").click()
+    page.get_by_text("可享受的政策").wait_for(timeout=60000)
+    assert "可享受 1 项" in page.content() and "180 万元" in page.content()  # the approved rule, counted
+    page.screenshot(path=str(ARTIFACTS / "rules-03-match.png"), full_page=True)
+    rows = ctx.audit.db.execute("SELECT user, action FROM audit WHERE action LIKE 'rules:%'").fetchall()
+    assert rows == [("shen", "rules:approve")]
+    page.close()
+
+
+def test_officer_cannot_approve(browser, server):
+    url, ctx = server
+    page = login(browser, url, "jing", "jing-pw")
+    open_candidate(page, "（一）/2.第一段", ctx)
+    page.get_by_role("button", name="审核通过").click()
+    page.get_by_text("无权").wait_for(timeout=30000)
+    page.close()
