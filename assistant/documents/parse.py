@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..vocab import clause_id as cid
+from ..vocab.numerals import CN_CHARS, to_cn, to_int
 from .model import Chunk, Clause, Document
 
-CN_NUM = "〇零一二两三四五六七八九十百千"
-ARTICLE = re.compile(rf"^第([{CN_NUM}\d]+)条(之[{CN_NUM}\d]+)?(?:[\s\u3000]+|(?=[^\s]))(.*)$")
-STRUCT = re.compile(rf"^第([{CN_NUM}\d]+)(编|分编|章|节)(?:[\s\u3000]*)(.{{0,40}})$")
+CN_NUM = CN_CHARS + "0-9０-９"  # numeral characters for the patterns below
+ARTICLE = re.compile(rf"^第([{CN_NUM}]+)条(之[{CN_NUM}]+)?(?:[\s\u3000]+|(?=[^\s]))(.*)$")
+STRUCT = re.compile(rf"^第([{CN_NUM}]+)(编|分编|章|节)(?:[\s\u3000]*)(.{{0,40}})$")
 MD_HEADING = re.compile(r"^(#{1,6})\s*(.+?)\s*#*$")
 # policy-style numbering, outermost first
 POLICY = [
-    re.compile(rf"^([{CN_NUM}]+)[、.．]\s*"),
-    re.compile(rf"^[（(]([{CN_NUM}]+)[)）]\s*"),
+    re.compile(rf"^([{CN_CHARS}]+)[、.．]\s*"),
+    re.compile(rf"^[（(]([{CN_CHARS}]+)[)）]\s*"),
     re.compile(r"^(\d{1,3})[.．、](?!\d)\s*"),
     re.compile(r"^[（(](\d{1,3})[)）]\s*"),
     re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*"),
@@ -27,45 +29,8 @@ POLICY = [
 SENTENCE_END = re.compile(r"[。；;：:！？!?]$")
 MAX_CHUNK = 700  # characters; longer articles split at 款/项 boundaries
 
-_CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_OUT = "零一二三四五六七八九"
-
-
-def cn_to_int(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    total, num = 0, 0
-    for ch in text:
-        if ch in _CN_VALUES:
-            num = _CN_VALUES[ch]
-        elif ch in _CN_UNITS:
-            total += (num or 1) * _CN_UNITS[ch]
-            num = 0
-    return total + num
-
-
-def int_to_cn(n: int) -> str:
-    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五, 1058 → 一千零五十八 (legal numbering style)."""
-    if n < 10:
-        return _CN_OUT[n]
-    if n < 20:
-        return "十" + (_CN_OUT[n % 10] if n % 10 else "")
-    if n < 100:
-        return _CN_OUT[n // 10] + "十" + (_CN_OUT[n % 10] if n % 10 else "")
-    if n >= 10000:
-        return str(n)
-    head, unit, rest = (n // 1000, "千", n % 1000) if n >= 1000 else (n // 100, "百", n % 100)
-    size = 100 if unit == "千" else 10
-    if rest == 0:
-        tail = ""
-    elif rest < size:
-        tail = "零" + (int_to_cn(rest) if rest >= 10 else _CN_OUT[rest])
-        if 10 <= rest < 20:
-            tail = "零一" + int_to_cn(rest)
-    else:
-        tail = int_to_cn(rest) if rest >= 20 or unit == "千" else "一" + int_to_cn(rest)
-    return _CN_OUT[head] + unit + tail
+cn_to_int = to_int  # re-exported for callers of the old names
+int_to_cn = to_cn
 
 
 def plain(line: str) -> str:
@@ -123,7 +88,7 @@ def _article_match(line: str, expected: int | None):
     body = m.group(3)
     # "第十条规定的…" at a line start is a reference, not an article: require a space or the expected number
     spaced = line[m.start(3) - 1 : m.start(3)].isspace() if m.start(3) > 0 else False
-    if spaced or not body or (expected is not None and cn_to_int(m.group(1)) == expected):
+    if spaced or not body or (expected is not None and to_int(m.group(1)) == expected):
         return m
     return None
 
@@ -148,10 +113,10 @@ def _parse_articles(lines: list[str]) -> list[_Unit]:
                 current = None
                 continue
         if art:
-            n = cn_to_int(art.group(1))
+            n = to_int(art.group(1))
             expected = n + 1
             label = line[: art.start(3)].strip() if art.group(3) else line.strip()
-            key = f"第{int_to_cn(n)}条" + (art.group(2) or "")
+            key = cid.article_key(n, to_int(art.group(2)[1:]) if art.group(2) else None)
             current = _Unit(label=label, key=key, path=tuple(t for _, t in path), is_article=True)
             units.append(current)
             rest = art.group(3).strip()
@@ -263,11 +228,11 @@ def _sub_clauses(base: str, unit: _Unit) -> list[Clause]:
     single = len(groups) == 1
     para = "款" if unit.is_article else "段"
     for k, (lead, items) in enumerate(groups, start=1):
-        kuan = f"{base}第{int_to_cn(k)}{para}"
+        kuan = cid.sub_id(base, para, k)
         if not single or items:
             out.append(Clause(kuan, unit.label, unit.path, "\n".join([lead, *items])))
         for j, item in enumerate(items, start=1):
-            item_id = f"{base}第{int_to_cn(j)}项" if single else f"{kuan}第{int_to_cn(j)}项"
+            item_id = cid.sub_id(base if single else kuan, "项", j)
             out.append(Clause(item_id, unit.label, unit.path, item, lead=lead))
     return out
 
@@ -289,7 +254,7 @@ def chunk(doc: Document, max_chars: int = MAX_CHUNK) -> list[Chunk]:
         if len(top.text) <= max_chars or not subs:
             pieces.extend(_hard_split(top, max_chars))
             continue
-        kuans = [s for s in subs if re.search(r"第[^第]+[款段]$", s.clause_id)]
+        kuans = [s for s in subs if (r := cid.parse(s.clause_id)).para is not None and r.item is None and r.part is None]
         if len(kuans) <= 1:  # single 款 with items: lead-in paragraph, then each 项
             lead = top.text.split("\n", 1)[0]
             para = "款" if ARTICLE.match(plain(top.text)) or top.article.startswith("第") else "段"

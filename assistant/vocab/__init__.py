@@ -1,0 +1,1 @@
+"""Vocabularies shared by every stage: numerals, clause ids."""
