@@ -1,1 +1,0 @@
-"""Vocabularies shared by every stage: numerals, clause ids."""
