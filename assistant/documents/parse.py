@@ -124,7 +124,8 @@ def _parse_articles(lines: list[str]) -> list[_Unit]:
                 current.lines.append(line)  # keep the label in the verbatim text of the first paragraph
             continue
         pol = policy_level(line)
-        if pol and _policy_heading(lines, i) and (current is None or not _expects_items(current)):
+        inside = current is not None and current.is_article and not _heads_next_article(lines, i)
+        if pol and _policy_heading(lines, i) and (current is None or not _expects_items(current)) and not inside:
             level = 10 + pol[0]
             path = [(lv, t) for lv, t in path if lv < level] + [(level, line)]
             current = None
@@ -135,6 +136,32 @@ def _parse_articles(lines: list[str]) -> list[_Unit]:
             units.append(current)
         current.lines.append(line)
     return [u for u in units if u.lines]
+
+
+def _heads_next_article(lines: list[str], i: int) -> bool:
+    """A numbered line inside an article is a heading only when headings alone follow it up to the next article."""
+    for line in lines[i + 1 :]:
+        if ARTICLE.match(line) or ARTICLE.match(line.lstrip("# ")):
+            return True
+        if not (MD_HEADING.match(line) or STRUCT.match(line) or (policy_level(line) and is_heading_like(line))):
+            return False
+    return True
+
+
+RUN_IN = re.compile(r"^([^，。；：:,（）()《》“”\s]{4,24}?)。(?=.{10,})")
+NOT_RUN_IN = ("为", "根据", "按照", "依据", "本", "对", "凡", "经", "以上", "其他", "如")
+
+
+def run_in_heading(line: str) -> str | None:
+    """「支持智能制造功能平台建设。鼓励……」 → 支持智能制造功能平台建设 (a short comma-free lead sentence).
+
+    >>> run_in_heading("支持人才集聚。实施临港智能制造人才安居计划，每年安排人才公寓。"), run_in_heading("为加快发展，特制定本办法。")
+    ('支持人才集聚', None)
+    """
+    m = RUN_IN.match(plain(line))
+    if not m or m.group(1).startswith(NOT_RUN_IN):
+        return None
+    return m.group(1)
 
 
 def _expects_items(unit: _Unit) -> bool:
@@ -160,6 +187,8 @@ def _parse_sections(lines: list[str]) -> list[_Unit]:
     path: list[tuple[int, str]] = []
     current: _Unit | None = None
     item_level = -1  # numbering level of the list items attached to `current`
+    # run-in headings count only where the text is written that way (two or more such paragraphs)
+    run_ins = sum(1 for l in lines if not policy_level(l) and run_in_heading(l)) >= 2
     for i, line in enumerate(lines):
         md = MD_HEADING.match(line)
         st = STRUCT.match(line)
@@ -182,7 +211,21 @@ def _parse_sections(lines: list[str]) -> list[_Unit]:
                 continue
             # a numbered paragraph ("一、……。", catalogue item "12.……") is its own unit
             key = "/".join(p for p in (_path_key(path), pol[1]) if p)
-            current = _Unit(label=pol[1], key=key, path=tuple(t for _, t in path), level=pol[0])
+            head = run_in_heading(plain(line)[len(pol[1]) :].lstrip())
+            label = pol[1] + head if head else pol[1]  # 「一、加大财政支持。……」 is labelled 一、加大财政支持
+            current = _Unit(label=label, key=key, path=tuple(t for _, t in path), level=pol[0])
+            item_level = -1
+            units.append(current)
+            current.lines.append(line)
+            continue
+        head = run_in_heading(line) if run_ins and current is not None else None
+        if head and not current.lines[-1].endswith(("：", ":")):
+            # a paragraph led by its own heading is its own clause, addressed and labelled by that heading,
+            # below the numbered paragraph it follows (（二）总体要求。… 坚持需求导向。…) or the current heading
+            numbered = next((u for u in reversed(units) if u.level >= 0 and u.path == tuple(t for _, t in path)), None)
+            base = numbered.key if numbered is not None and current in (numbered, *units[units.index(numbered):]) else _path_key(path)
+            key = "/".join(p for p in (base, head) if p)
+            current = _Unit(label=head, key=key, path=tuple(t for _, t in path))
             item_level = -1
             units.append(current)
             current.lines.append(line)
@@ -214,9 +257,13 @@ def clauses(doc: Document) -> list[Clause]:
 def _split_kuan(unit: _Unit) -> list[tuple[str, list[str]]]:
     """Paragraphs grouped into 款: each non-item paragraph opens a 款; item lines (项) follow it."""
     groups: list[tuple[str, list[str]]] = []
+    open_item = False  # the last item is a heading-like line whose body follows in its own paragraphs
     for line in unit.lines:
         if policy_level(line) and groups:
             groups[-1][1].append(line)
+            open_item = unit.is_article and is_heading_like(line)
+        elif open_item:
+            groups[-1][1][-1] += "\n" + line
         else:
             groups.append((line, []))
     return groups
