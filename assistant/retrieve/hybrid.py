@@ -48,6 +48,8 @@ class Hit:
             "expires": m.expires,
             "repealed": m.repealed,
             "status": m.status(as_of),
+            "superseded_by": m.superseded_by,
+            "note": m.note,
             "sample": m.sample,
             "bm25_rank": self.bm25_rank,
             "dense_rank": self.dense_rank,
