@@ -75,8 +75,9 @@ class _Unit:
 def parse(doc: Document) -> list[_Unit]:
     lines = [l.strip() for l in doc.text.splitlines()]
     lines = [l for l in lines if l]
-    if lines and (lines[0].startswith("# ") or lines[0].lstrip("# ").strip() == doc.meta.title) and not ARTICLE.match(lines[0]):
-        lines = lines[1:]  # the title line (never an article: a draft may start with 第一条)
+    first = lines[0].lstrip("# ").strip() if lines else ""
+    if lines and (lines[0].startswith("# ") or first == doc.meta.title) and not ARTICLE.match(lines[0]) and not STRUCT.match(first):
+        lines = lines[1:]  # the title line (never an article, a draft may start with 第一条; never 第一章 总则)
     article_lines = sum(1 for l in lines if _article_match(l, None))
     return _parse_articles(lines) if article_lines >= 2 else _parse_sections(lines)
 

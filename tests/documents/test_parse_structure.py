@@ -41,3 +41,9 @@ def test_numbered_run_in_paragraph_is_labelled_by_its_heading():
     text = "一、加大财政支持。设立专项资金，每年安排1亿元。\n\n二、强化用地保障。优先安排新增建设用地计划指标。\n"
     pieces = chunk(doc(text, "p"))
     assert [(p.chunk_id, p.article) for p in pieces] == [("p#一、", "一、加大财政支持"), ("p#二、", "二、强化用地保障")]
+
+
+def test_leading_chapter_heading_is_kept_as_chapter():
+    text = "# 第一章 总则\n\n第一条 为了规范招商引资，制定本办法。\n\n第二条 本办法自发布之日起施行。\n"
+    pieces = chunk(doc(text, "c"))
+    assert [p.chunk_id for p in pieces] == ["c#第一条", "c#第二条"] and pieces[0].path == ("第一章 总则",)
