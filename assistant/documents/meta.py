@@ -168,6 +168,7 @@ def split_front_matter(text: str, display: str) -> tuple[dict, str]:
 def merge(base: DocMeta, overrides: dict, display: str) -> DocMeta:
     clean: dict = {}
     for key, value in overrides.items():
+        key = HINT_FIELDS.get(key, key)  # a portal's 发文日期 arrives as `issued`
         if key == "date":
             clean.update(parse_dates(str(value)))
             continue

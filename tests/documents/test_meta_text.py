@@ -51,3 +51,11 @@ def test_local_policy_without_place_is_not_national():
 def test_portal_hints_win():
     m = from_text("# 某政策\n\n正文。\n", "a.html", hints={"issuer": "长丰县人民政府", "issued": "2018-01-17", "index_no": "0001/2018-00012"})
     assert (m.issuer, m.published, m.index_no) == ("长丰县人民政府", "2018-01-17", "0001/2018-00012")
+
+
+def test_merge_takes_portal_hint_names():
+    from assistant.documents.meta import merge
+    from assistant.documents.model import DocMeta
+
+    m = merge(DocMeta(title="x"), {"issued": "2018年1月17日", "index_no": "A01", "issuer": "长丰县人民政府"}, "x.html")
+    assert (m.published, m.index_no, m.issuer) == ("2018-01-17", "A01", "长丰县人民政府")
