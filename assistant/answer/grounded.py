@@ -17,15 +17,7 @@ from ..index.tokenize import tokenize
 from ..llm.settings import LLMSettings, Prompt, load_prompt
 from ..retrieve import Filters, HybridRetriever
 from ..vocab.numerals import NUMBER
-from .extractive import (
-    REFUSAL,
-    Answer,
-    Citation,
-    ExtractiveAnswerer,
-    best_sentence,
-    distinct_clauses,
-    resolve,
-)
+from .extractive import REFUSAL, Answer, Citation, ExtractiveAnswerer, best_sentence, distinct_clauses, resolve
 
 SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 MARK = re.compile(r"[\[［【](?:条款)?\s*(\d{1,2})\s*[\]］】]")
