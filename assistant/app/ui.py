@@ -226,7 +226,7 @@ def documents(ctx: AppContext) -> list[list]:
 
     status_cn = {"in_force": "现行有效", "repealed": "已废止", "expired": "已失效", "not_yet_effective": "尚未施行"}
     rows = []
-    for r in ctx.index.store.doc_rows(effective=True):
+    for r in ctx.index.store.doc_rows():
         meta = DocMeta(**r["meta"])
         rows.append([r["doc_id"], meta.title, meta.doc_number or "", meta.level or "", meta.region or "", meta.kind or "",
                      meta.effective or meta.published or "", status_cn[meta.status()], r["n_clauses"], r["ingested_at"]])

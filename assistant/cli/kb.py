@@ -150,8 +150,7 @@ def cmd_docs(args) -> int:
     for d in out:
         number = d["doc_number"] or "—"
         print(f"{d['file']}\n   《{d['title']}》 {number} | {d['level']} {d['region'] or ''} {d['kind']} | "
-              f"施行 {d['effective'] or d['published'] or '未知'} | {DOC_STATUS_CN[d['status']]} | {d['chunks']} 块"
-              + (f"\n   {d['note']}" if d.get("note") else ""))
+              f"施行 {d['effective'] or d['published'] or '未知'} | {DOC_STATUS_CN[d['status']]} | {d['chunks']} 块")
     print(f"共 {len(out)} 份文件，快照 {index.store.snapshot()}", file=sys.stderr)
     return 0
 
