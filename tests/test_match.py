@@ -272,7 +272,7 @@ def test_lingang_two_policies_stack_and_local_brand_red_flag(real_index):
     assert [ok["lg16-im-rd"]["counted"], ok["lgim-rd"]["counted"]].count(True) == 1
     assert ok["lgim-smart-factory"]["amount_wan"] == 1000  # 30% × 8000 = 2400, capped at 1000
     flag = next(f for f in r["flags"] if f["kind"] == "red_flag")
-    assert flag["clause_id"].endswith("#前言第七段") and "公平竞争审查条例第九条第四项" in flag["rule"]
+    assert flag["clause_id"].endswith("#支持使用临港自主智能制造产品") and "公平竞争审查条例第九条第四项" in flag["rule"]
     assert r["summary"]["estimated_total_wan"] == 450
 
 

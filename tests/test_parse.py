@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from assistant.documents.model import DocMeta, Document
-from assistant.documents.parse import chunk, clauses, cn_to_int, int_to_cn
+from assistant.documents.parse import chunk, clauses
+from assistant.vocab.numerals import to_cn as int_to_cn
+from assistant.vocab.numerals import to_int as cn_to_int
 
 
 def doc(text: str, title: str = "测试文件", doc_id: str = "t") -> Document:

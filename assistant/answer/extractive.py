@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from ..index.tokenize import tokenize
 from ..retrieve import Filters, HybridRetriever
 from ..retrieve.expand import expand_query, expansions
+from ..vocab.clause_id import unit_id
 
 REFUSAL = "无法从现有文件中确认"
 FOLLOW_UP = re.compile(r"^(?:那|那么|如果|要是|假如|还有|另外|换成|改成)|呢[？?]?$")
@@ -76,7 +77,7 @@ def distinct_clauses(hits, n: int) -> list:
     """The first n hits from different clauses (款/项/parts of one article count once)."""
     chosen, seen = [], set()
     for h in hits:
-        key = re.sub(r"(第[^第]+[款项段])+$|@\d+$", "", h.chunk.chunk_id)
+        key = unit_id(h.chunk.chunk_id)
         if key not in seen:
             seen.add(key)
             chosen.append(h)

@@ -16,6 +16,7 @@ from typing import Iterator
 from ..index.tokenize import tokenize
 from ..llm.settings import LLMSettings, Prompt, load_prompt
 from ..retrieve import Filters, HybridRetriever
+from ..vocab.numerals import NUMBER
 from .extractive import REFUSAL, Answer, Citation, ExtractiveAnswerer, best_sentence, distinct_clauses, resolve
 
 SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -24,7 +25,7 @@ QUOTE = re.compile(r"「([^」]{2,})」|“([^”]{4,})”")
 NOTICE_DOWN = "大模型服务暂不可用，以下为摘录式回答"
 NOTICE_UNSUPPORTED = "大模型的回答未通过引用核验，以下为摘录式回答"
 MIN_SUPPORT = 0.6  # share of a sentence's character bigrams found in its cited clauses or the question
-ARTICLE_REF = re.compile(r"(?:根据|依据|按照)《?[^，,。]{0,20}?》?(第[一二三四五六七八九十百零〇\d]+条)")
+ARTICLE_REF = re.compile(rf"(?:根据|依据|按照)《?[^，,。]{{0,20}}?》?(第{NUMBER}条)")
 
 
 def _norm(text: str) -> str:

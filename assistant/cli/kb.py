@@ -158,7 +158,7 @@ def _print_hit(h, as_of) -> None:
 
 def cmd_docs(args) -> int:
     index = _open(args)
-    rows = index.store.doc_rows()
+    rows = index.store.doc_rows(effective=True)
     out = []
     for r in rows:
         from ..documents.model import DocMeta

@@ -10,92 +10,76 @@ from pathlib import Path
 import yaml
 
 from ..errors import LoadError
+from .dates import parse_dates, text_dates
 from .model import DocMeta
+from .region import issuer_of, region_and_level
 
-CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-DATE = r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?"
 DOC_NUMBER = re.compile(
     r"([\u4e00-\u9fa5]{1,12}〔\d{4}〕\d+号"
     r"|[\u4e00-\u9fa5]{1,12}\[\d{4}\]\d+号"
-    r"|(?:国务院|国家[\u4e00-\u9fa5]{2,12}|[\u4e00-\u9fa5]{2,10}部)令第\d+号"
+    r"|(?:国务院|国家[\u4e00-\u9fa5]{2,12}|[\u4e00-\u9fa5]{2,10}部|[\u4e00-\u9fa5]{2,12}人民政府)令第\d+号"
     r"|中华人民共和国主席令第[\u4e00-\u9fa5\d]+号)"
 )
 KINDS = {"law", "regulation", "rule", "negative_list", "catalog", "local_policy", "notice"}
 LEVELS = {"national", "provincial", "municipal", "county", "park"}
 META_FIELDS = set(DocMeta.__dataclass_fields__)
+# Chinese level words as manifests write them (县级市, 地级（盟）, 开发区/园区) → level codes
+LEVEL_WORDS = [("park", r"开发区|园区|新区|功能区"), ("county", r"县|市辖区|^区$|旗"), ("municipal", r"地级|盟|州|地区|^市$"),
+               ("provincial", r"省|自治区|直辖市"), ("national", r"国家|全国|中央")]
 
 
-def iso(y: str, m: str, d: str) -> str:
-    return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
+def level_from_words(value: str) -> str | None:
+    """A level code from a code or a Chinese level word.
+
+    >>> level_from_words("县级市"), level_from_words("地级（盟）"), level_from_words("市辖区级功能区（新区）"), level_from_words("county")
+    ('county', 'municipal', 'park', 'county')
+    """
+    if value in LEVELS:
+        return value
+    return next((code for code, words in LEVEL_WORDS if re.search(words, value)), None)
 
 
-def parse_dates(value: str) -> dict[str, str]:
-    """'2024-06-06公布；2024-08-01施行' → published/effective; handles 至, 起执行, 暂定N年, 废止, 政策期限."""
-    out: dict[str, str] = {}
-    value = re.sub(r"[（(][^）)]*(?:转载|标注|公开|来源|据)[^）)]*[)）]", "", value)
-    if not re.search(DATE, value):
-        month = re.search(r"(\d{4})-(\d{1,2})(?!\d)\s*(公布|发布|公开|印发)", value)
-        if month:
-            out["published"] = iso(month.group(1), month.group(2), "1")
-    for match in re.finditer(DATE + r"\s*(公布|发布|通过|修正|修订|印发|施行|起施行|起执行|执行|起)?", value):
-        day = iso(*match.group(1, 2, 3))
-        verb = match.group(4) or ""
-        if "施行" in verb or "执行" in verb or verb == "起":
-            out.setdefault("effective", day)
-        elif verb:
-            out.setdefault("published", day)
-        else:
-            out.setdefault("published", day)
-    span = re.search(DATE + r"\s*至\s*" + DATE, value)
-    if span:
-        out["effective"] = iso(*span.group(1, 2, 3))
-        out["expires"] = iso(*span.group(4, 5, 6))
-    years = re.search(r"(?:期限|年限)\s*(\d{4})\s*[-—–至]\s*(\d{4})", value)
-    if years:
-        out.setdefault("effective", f"{years.group(1)}-01-01")
-        out["expires"] = f"{years.group(2)}-12-31"
-    trial = re.search(r"暂定([一二三四五六七八九十\d]+)年", value)
-    if trial and "effective" in out:
-        n = int(trial.group(1)) if trial.group(1).isdigit() else CN_DIGITS.get(trial.group(1), 0)
-        y, m, d = (int(x) for x in out["effective"].split("-"))
-        out["expires"] = f"{y + n - 1 if (m, d) == (1, 1) else y + n:04d}-{12 if (m, d) == (1, 1) else m:02d}-{31 if (m, d) == (1, 1) else d:02d}"
-    return out
+def _title(lines: list[str], file: str) -> str:
+    """Word Title / <h1> / the first title line; never a chapter heading (第一章 总则) or an article."""
+    from .parse import ARTICLE, STRUCT, policy_level
 
-
-def from_text(text: str, file: str) -> DocMeta:
-    """Best-effort metadata from the document itself."""
-    lines = [l.strip() for l in text.splitlines() if l.strip()]
-    title = Path(file).stem
     for line in lines[:5]:
-        if line.startswith("# "):
-            title = line[2:].strip()
+        if line.startswith("# ") and not STRUCT.match(line[2:].strip()):
+            return line[2:].strip()
+    for i, line in enumerate(lines[:3]):
+        bare = line.lstrip("# ").strip()
+        if STRUCT.match(bare) or ARTICLE.match(bare) or policy_level(bare) or len(bare) > 60 or re.search(r"[。；：:]$", bare):
             break
-    else:
-        from .parse import ARTICLE, policy_level
+        nxt = lines[i + 1].lstrip("# ").strip() if i + 1 < len(lines) else ""
+        if nxt.startswith("关于") and len(nxt) <= 60 and not re.search(r"[。；]$", nxt):
+            return bare + nxt if issuer_of(bare + nxt, "") else nxt  # 「××人民政府」over 「关于…的通知」
+        if re.search(r"[\u4e00-\u9fa5]", bare):
+            return bare
+    return Path(file).stem
 
-        if lines and len(lines[0]) <= 60 and not ARTICLE.match(lines[0]) and not policy_level(lines[0]):
-            title = lines[0].lstrip("# ").strip()
-    head = "\n".join(lines[:15])
-    number = next((m for l in lines[:8] if len(l) <= 40 and (m := DOC_NUMBER.search(l))), None)
-    dates: dict[str, str] = {}
-    eff = re.search(r"自\s*" + DATE + r"\s*起(?:施行|执行)", text)
-    if eff:
-        dates["effective"] = iso(*eff.group(1, 2, 3))
-    pub = re.search(r"[（(]\s*" + DATE + r"\s*[)）]", head)
-    if pub:
-        dates["published"] = iso(*pub.group(1, 2, 3))
-    if "effective" not in dates and "published" in dates and re.search(r"自(?:印发|发布)之日起(?:施行|执行)", text):
-        dates["effective"] = dates["published"]
-    span = re.search(r"(?:暂定|有效期(?:为)?)\s*([一二三四五六七八九十\d]+)\s*年", text)
-    start = dates.get("effective") or dates.get("published")
-    if span and start:
-        n = int(span.group(1)) if span.group(1).isdigit() else CN_DIGITS.get(span.group(1), 0)
-        y, m, d = (int(x) for x in start.split("-"))
-        from datetime import date, timedelta
 
-        dates["expires"] = (date(y + n, m, min(d, 28) if m == 2 else d) - timedelta(days=1)).isoformat()
-    sample = "示例" in head
-    return DocMeta(title=title, doc_number=number.group(1) if number else None, sample=sample, **dates)
+HINT_FIELDS = {"title": "title", "issuer": "issuer", "doc_number": "doc_number", "issued": "published",
+               "published": "published", "index_no": "index_no"}
+
+
+def from_text(text: str, file: str, hints: dict | None = None) -> DocMeta:
+    """Best-effort metadata from the document itself; `hints` (a portal's info table: index_no, issuer, issued,
+    doc_number) win over what the text suggests."""
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    title = _title(lines, file)
+    head = "\n".join(lines[:8])
+    number = next((m.group(1) for l in lines[:8] if len(l) <= 40 and (m := DOC_NUMBER.search(l))), None)
+    if number is None and (m := DOC_NUMBER.search(re.sub(r"\s+", "", head))) and "令第" in m.group(1):
+        number = m.group(1)  # 发布令: 「××人民政府令」 and 「第29号」 on two lines
+    fields: dict = {"title": title, "doc_number": number, "issuer": issuer_of(title, text), **text_dates(text)}
+    for key, value in (hints or {}).items():
+        if key in HINT_FIELDS and value:
+            value = str(value).strip()
+            fields[HINT_FIELDS[key]] = (parse_dates(value).get("published") or value) if key in ("issued", "published") else value
+    region, level = region_and_level(fields["issuer"], fields["title"], text)
+    if region or level:
+        fields.update(region=region, level=level)
+    return DocMeta(sample="示例" in "\n".join(lines[:15]), **{k: v for k, v in fields.items() if v is not None})
 
 
 def infer(meta: DocMeta) -> DocMeta:
@@ -103,26 +87,17 @@ def infer(meta: DocMeta) -> DocMeta:
     if meta.effective and meta.published and meta.effective < meta.published:
         meta = replace(meta, effective=meta.published)  # this text version is in force from its amendment
     who = re.sub(r"中共[\u4e00-\u9fa5]{2,8}?委员?会?", "", f"{meta.issuer or ''} {meta.title}")
-    level = meta.level
-    if level is None:
-        if re.search(r"临港|开发区|园区|示范区|新区管委会|高新区", who):
-            level = "park"
-        elif re.search(r"[\u4e00-\u9fa5]{1,6}县|[\u4e00-\u9fa5]{1,4}区人民政府", who):
-            level = "county"
-        elif re.search(r"(?<!全国)[\u4e00-\u9fa5]{2,6}省", who) and "人民代表大会" not in who:
-            level = "provincial"
-        elif re.search(r"上海市|北京市|天津市|重庆市", who):
-            level = "provincial"
-        elif re.search(r"[\u4e00-\u9fa5]{2,6}市", who) and not re.search(r"市场|城市", who):
-            level = "municipal"
-        else:
-            level = "national"
-    region = meta.region
-    if region is None:
-        if level == "national":
-            region = "全国"
-        else:
-            region = _region(who)
+    level, region = meta.level, meta.region
+    found_region, found_level = region_and_level(meta.issuer, meta.title, "")
+    if region and found_region and region != found_region and region in found_region:
+        region = found_region  # 柳河县 from the text, 吉林省柳河县 from a manifest's issuer
+    if level is None or region is None:
+        if re.search(r"临港|开发区|园区|示范区|新区管委会|高新区", who) and level is None:
+            found_level = "park"
+        if found_level is None and re.search(r"(?<!全国)[\u4e00-\u9fa5]{2,6}(?:省|自治区)", who) and "人民代表大会" not in who:
+            found_level = "provincial"
+        level = level or found_level or "national"
+        region = region or ("全国" if level == "national" else found_region)
     kind = meta.kind
     if kind is None:
         t = meta.title
@@ -143,33 +118,6 @@ def infer(meta: DocMeta) -> DocMeta:
     return replace(meta, level=level, region=region, kind=kind)
 
 
-PROVINCES = (
-    "北京市 天津市 上海市 重庆市 河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 福建省 江西省 山东省 河南省 湖北省 "
-    "湖南省 广东省 海南省 四川省 贵州省 云南省 陕西省 甘肃省 青海省 台湾省 内蒙古自治区 广西壮族自治区 西藏自治区 "
-    "宁夏回族自治区 新疆维吾尔自治区 香港特别行政区 澳门特别行政区"
-).split()
-
-
-def _region(who: str) -> str | None:
-    """Province + city/county + park, outermost first: 吉林省柳河县, 上海市临港地区."""
-    parts: list[str] = []
-    for prov in PROVINCES:
-        if prov in who or prov[:2] + "（" in who:
-            parts.append(prov)
-            break
-    for m in re.finditer(r"([\u4e00-\u9fa5]{2,3}?(?:市|县|区))(?!场)", who):
-        name = m.group(1)
-        if name in parts or any(name in p for p in parts) or name.endswith(("城区", "地区", "园区", "示范区", "开发区")):
-            continue
-        if name[:-1] in ("城", "本", "地", "该", "辖"):
-            continue
-        parts.append(name)
-    park = re.search(r"(临港地区|[\u4e00-\u9fa5]{2,8}(?:开发区|示范区|高新区|园区|新区))", who)
-    if park and park.group(1) not in parts:
-        parts.append(park.group(1))
-    return "".join(dict.fromkeys(parts)) or None
-
-
 def read_manifest(folder: Path) -> dict[str, dict]:
     """MANIFEST.tsv beside the files: file → overrides (title, issuer, doc_number, date, kind, level, region)."""
     path = folder / "MANIFEST.tsv"
@@ -184,6 +132,8 @@ def read_manifest(folder: Path) -> dict[str, dict]:
             over: dict = {}
             for key in ("title", "issuer", "kind", "level", "region"):
                 value = (row.get(key) or "").strip()
+                if key == "level":
+                    value = level_from_words(value) or value
                 if value:
                     over[key] = value
             number = (row.get("doc_number") or "").strip()
@@ -218,6 +168,7 @@ def split_front_matter(text: str, display: str) -> tuple[dict, str]:
 def merge(base: DocMeta, overrides: dict, display: str) -> DocMeta:
     clean: dict = {}
     for key, value in overrides.items():
+        key = HINT_FIELDS.get(key, key)  # a portal's 发文日期 arrives as `issued`
         if key == "date":
             clean.update(parse_dates(str(value)))
             continue
@@ -234,6 +185,8 @@ def merge(base: DocMeta, overrides: dict, display: str) -> DocMeta:
                 raise LoadError(display, f"元数据字段 {key} 不是有效日期：{overrides[key]!r}")
         if key == "kind" and value not in KINDS:
             raise LoadError(display, f"元数据字段 kind 取值无效：{value!r}（可选 {', '.join(sorted(KINDS))}）")
+        if key == "level":
+            value = level_from_words(str(value)) or value
         if key == "level" and value not in LEVELS:
             raise LoadError(display, f"元数据字段 level 取值无效：{value!r}（可选 {', '.join(sorted(LEVELS))}）")
         clean[key] = value if key == "sample" else str(value)

@@ -21,6 +21,9 @@ class DocMeta:
     repealed: str | None = None
     expires: str | None = None
     sample: bool = False  # a 示例 document written for the demo corpus
+    index_no: str | None = None  # 索引号 from a government portal's info table
+    superseded_by: str | None = None  # doc id of the newer same-title version that repealed this one
+    note: str | None = None  # why the status is what it is (e.g. 被《…》（2023-02-08）取代)
 
     def status(self, as_of: date | None = None) -> str:
         """in_force / not_yet_effective / repealed / expired as of a date (default today)."""

@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..vocab import clause_id as cid
+from ..vocab.numerals import CN_CHARS, to_cn, to_int
 from .model import Chunk, Clause, Document
 
-CN_NUM = "〇零一二两三四五六七八九十百千"
-ARTICLE = re.compile(rf"^第([{CN_NUM}\d]+)条(之[{CN_NUM}\d]+)?(?:[\s\u3000]+|(?=[^\s]))(.*)$")
-STRUCT = re.compile(rf"^第([{CN_NUM}\d]+)(编|分编|章|节)(?:[\s\u3000]*)(.{{0,40}})$")
+CN_NUM = CN_CHARS + "0-9０-９"  # numeral characters for the patterns below
+ARTICLE = re.compile(rf"^第([{CN_NUM}]+)条(之[{CN_NUM}]+)?(?:[\s\u3000]+|(?=[^\s]))(.*)$")
+STRUCT = re.compile(rf"^第([{CN_NUM}]+)(编|分编|章|节)(?:[\s\u3000]*)(.{{0,40}})$")
 MD_HEADING = re.compile(r"^(#{1,6})\s*(.+?)\s*#*$")
 # policy-style numbering, outermost first
 POLICY = [
-    re.compile(rf"^([{CN_NUM}]+)[、.．]\s*"),
-    re.compile(rf"^[（(]([{CN_NUM}]+)[)）]\s*"),
+    re.compile(rf"^([{CN_CHARS}]+)[、.．]\s*"),
+    re.compile(rf"^[（(]([{CN_CHARS}]+)[)）]\s*"),
     re.compile(r"^(\d{1,3})[.．、](?!\d)\s*"),
     re.compile(r"^[（(](\d{1,3})[)）]\s*"),
     re.compile(r"^([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*"),
@@ -27,45 +29,8 @@ POLICY = [
 SENTENCE_END = re.compile(r"[。；;：:！？!?]$")
 MAX_CHUNK = 700  # characters; longer articles split at 款/项 boundaries
 
-_CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_OUT = "零一二三四五六七八九"
-
-
-def cn_to_int(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    total, num = 0, 0
-    for ch in text:
-        if ch in _CN_VALUES:
-            num = _CN_VALUES[ch]
-        elif ch in _CN_UNITS:
-            total += (num or 1) * _CN_UNITS[ch]
-            num = 0
-    return total + num
-
-
-def int_to_cn(n: int) -> str:
-    """1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五, 1058 → 一千零五十八 (legal numbering style)."""
-    if n < 10:
-        return _CN_OUT[n]
-    if n < 20:
-        return "十" + (_CN_OUT[n % 10] if n % 10 else "")
-    if n < 100:
-        return _CN_OUT[n // 10] + "十" + (_CN_OUT[n % 10] if n % 10 else "")
-    if n >= 10000:
-        return str(n)
-    head, unit, rest = (n // 1000, "千", n % 1000) if n >= 1000 else (n // 100, "百", n % 100)
-    size = 100 if unit == "千" else 10
-    if rest == 0:
-        tail = ""
-    elif rest < size:
-        tail = "零" + (int_to_cn(rest) if rest >= 10 else _CN_OUT[rest])
-        if 10 <= rest < 20:
-            tail = "零一" + int_to_cn(rest)
-    else:
-        tail = int_to_cn(rest) if rest >= 20 or unit == "千" else "一" + int_to_cn(rest)
-    return _CN_OUT[head] + unit + tail
+cn_to_int = to_int  # re-exported for callers of the old names
+int_to_cn = to_cn
 
 
 def plain(line: str) -> str:
@@ -110,8 +75,9 @@ class _Unit:
 def parse(doc: Document) -> list[_Unit]:
     lines = [l.strip() for l in doc.text.splitlines()]
     lines = [l for l in lines if l]
-    if lines and (lines[0].startswith("# ") or lines[0].lstrip("# ").strip() == doc.meta.title) and not ARTICLE.match(lines[0]):
-        lines = lines[1:]  # the title line (never an article: a draft may start with 第一条)
+    first = lines[0].lstrip("# ").strip() if lines else ""
+    if lines and (lines[0].startswith("# ") or first == doc.meta.title) and not ARTICLE.match(lines[0]) and not STRUCT.match(first):
+        lines = lines[1:]  # the title line (never an article, a draft may start with 第一条; never 第一章 总则)
     article_lines = sum(1 for l in lines if _article_match(l, None))
     return _parse_articles(lines) if article_lines >= 2 else _parse_sections(lines)
 
@@ -123,7 +89,7 @@ def _article_match(line: str, expected: int | None):
     body = m.group(3)
     # "第十条规定的…" at a line start is a reference, not an article: require a space or the expected number
     spaced = line[m.start(3) - 1 : m.start(3)].isspace() if m.start(3) > 0 else False
-    if spaced or not body or (expected is not None and cn_to_int(m.group(1)) == expected):
+    if spaced or not body or (expected is not None and to_int(m.group(1)) == expected):
         return m
     return None
 
@@ -148,10 +114,10 @@ def _parse_articles(lines: list[str]) -> list[_Unit]:
                 current = None
                 continue
         if art:
-            n = cn_to_int(art.group(1))
+            n = to_int(art.group(1))
             expected = n + 1
             label = line[: art.start(3)].strip() if art.group(3) else line.strip()
-            key = f"第{int_to_cn(n)}条" + (art.group(2) or "")
+            key = cid.article_key(n, to_int(art.group(2)[1:]) if art.group(2) else None)
             current = _Unit(label=label, key=key, path=tuple(t for _, t in path), is_article=True)
             units.append(current)
             rest = art.group(3).strip()
@@ -159,7 +125,8 @@ def _parse_articles(lines: list[str]) -> list[_Unit]:
                 current.lines.append(line)  # keep the label in the verbatim text of the first paragraph
             continue
         pol = policy_level(line)
-        if pol and _policy_heading(lines, i) and (current is None or not _expects_items(current)):
+        inside = current is not None and current.is_article and not _heads_next_article(lines, i)
+        if pol and _policy_heading(lines, i) and (current is None or not _expects_items(current)) and not inside:
             level = 10 + pol[0]
             path = [(lv, t) for lv, t in path if lv < level] + [(level, line)]
             current = None
@@ -170,6 +137,32 @@ def _parse_articles(lines: list[str]) -> list[_Unit]:
             units.append(current)
         current.lines.append(line)
     return [u for u in units if u.lines]
+
+
+def _heads_next_article(lines: list[str], i: int) -> bool:
+    """A numbered line inside an article is a heading only when headings alone follow it up to the next article."""
+    for line in lines[i + 1 :]:
+        if ARTICLE.match(line) or ARTICLE.match(line.lstrip("# ")):
+            return True
+        if not (MD_HEADING.match(line) or STRUCT.match(line) or (policy_level(line) and is_heading_like(line))):
+            return False
+    return True
+
+
+RUN_IN = re.compile(r"^([^，。；：:,（）()《》“”\s]{4,24}?)。(?=.{10,})")
+NOT_RUN_IN = ("为", "根据", "按照", "依据", "本", "对", "凡", "经", "以上", "其他", "如")
+
+
+def run_in_heading(line: str) -> str | None:
+    """「支持智能制造功能平台建设。鼓励……」 → 支持智能制造功能平台建设 (a short comma-free lead sentence).
+
+    >>> run_in_heading("支持人才集聚。实施临港智能制造人才安居计划，每年安排人才公寓。"), run_in_heading("为加快发展，特制定本办法。")
+    ('支持人才集聚', None)
+    """
+    m = RUN_IN.match(plain(line))
+    if not m or m.group(1).startswith(NOT_RUN_IN):
+        return None
+    return m.group(1)
 
 
 def _expects_items(unit: _Unit) -> bool:
@@ -195,6 +188,8 @@ def _parse_sections(lines: list[str]) -> list[_Unit]:
     path: list[tuple[int, str]] = []
     current: _Unit | None = None
     item_level = -1  # numbering level of the list items attached to `current`
+    # run-in headings count only where the text is written that way (two or more such paragraphs)
+    run_ins = sum(1 for l in lines if not policy_level(l) and run_in_heading(l)) >= 2
     for i, line in enumerate(lines):
         md = MD_HEADING.match(line)
         st = STRUCT.match(line)
@@ -217,7 +212,21 @@ def _parse_sections(lines: list[str]) -> list[_Unit]:
                 continue
             # a numbered paragraph ("一、……。", catalogue item "12.……") is its own unit
             key = "/".join(p for p in (_path_key(path), pol[1]) if p)
-            current = _Unit(label=pol[1], key=key, path=tuple(t for _, t in path), level=pol[0])
+            head = run_in_heading(plain(line)[len(pol[1]) :].lstrip())
+            label = pol[1] + head if head else pol[1]  # 「一、加大财政支持。……」 is labelled 一、加大财政支持
+            current = _Unit(label=label, key=key, path=tuple(t for _, t in path), level=pol[0])
+            item_level = -1
+            units.append(current)
+            current.lines.append(line)
+            continue
+        head = run_in_heading(line) if run_ins and current is not None else None
+        if head and not current.lines[-1].endswith(("：", ":")):
+            # a paragraph led by its own heading is its own clause, addressed and labelled by that heading,
+            # below the numbered paragraph it follows (（二）总体要求。… 坚持需求导向。…) or the current heading
+            numbered = next((u for u in reversed(units) if u.level >= 0 and u.path == tuple(t for _, t in path)), None)
+            base = numbered.key if numbered is not None and current in (numbered, *units[units.index(numbered):]) else _path_key(path)
+            key = "/".join(p for p in (base, head) if p)
+            current = _Unit(label=head, key=key, path=tuple(t for _, t in path))
             item_level = -1
             units.append(current)
             current.lines.append(line)
@@ -249,9 +258,13 @@ def clauses(doc: Document) -> list[Clause]:
 def _split_kuan(unit: _Unit) -> list[tuple[str, list[str]]]:
     """Paragraphs grouped into 款: each non-item paragraph opens a 款; item lines (项) follow it."""
     groups: list[tuple[str, list[str]]] = []
+    open_item = False  # the last item is a heading-like line whose body follows in its own paragraphs
     for line in unit.lines:
         if policy_level(line) and groups:
             groups[-1][1].append(line)
+            open_item = unit.is_article and is_heading_like(line)
+        elif open_item:
+            groups[-1][1][-1] += "\n" + line
         else:
             groups.append((line, []))
     return groups
@@ -263,11 +276,11 @@ def _sub_clauses(base: str, unit: _Unit) -> list[Clause]:
     single = len(groups) == 1
     para = "款" if unit.is_article else "段"
     for k, (lead, items) in enumerate(groups, start=1):
-        kuan = f"{base}第{int_to_cn(k)}{para}"
+        kuan = cid.sub_id(base, para, k)
         if not single or items:
             out.append(Clause(kuan, unit.label, unit.path, "\n".join([lead, *items])))
         for j, item in enumerate(items, start=1):
-            item_id = f"{base}第{int_to_cn(j)}项" if single else f"{kuan}第{int_to_cn(j)}项"
+            item_id = cid.sub_id(base if single else kuan, "项", j)
             out.append(Clause(item_id, unit.label, unit.path, item, lead=lead))
     return out
 
@@ -289,7 +302,7 @@ def chunk(doc: Document, max_chars: int = MAX_CHUNK) -> list[Chunk]:
         if len(top.text) <= max_chars or not subs:
             pieces.extend(_hard_split(top, max_chars))
             continue
-        kuans = [s for s in subs if re.search(r"第[^第]+[款段]$", s.clause_id)]
+        kuans = [s for s in subs if (r := cid.parse(s.clause_id)).para is not None and r.item is None and r.part is None]
         if len(kuans) <= 1:  # single 款 with items: lead-in paragraph, then each 项
             lead = top.text.split("\n", 1)[0]
             para = "款" if ARTICLE.match(plain(top.text)) or top.article.startswith("第") else "段"

@@ -13,6 +13,8 @@ from pathlib import Path
 import yaml
 
 from ..documents.model import DocMeta, Document
+from ..vocab.clause_id import article_key, split_citation
+from ..vocab.numerals import NUMBER, to_int
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -90,14 +92,15 @@ def stard_spans(doc: Document) -> list[tuple[int, int, str]]:
     """(start, end, clause id) of each article line in a STARD law document."""
     spans, pos = [], 0
     for line in doc.text.split("\n"):
-        m = re.match(r"^(第[^条\s]+条(?:之[一二三四五六七八九十]+)?)", line)
+        m = re.match(rf"^第({NUMBER})条(?:之({NUMBER}))?", line)
         if m:
-            spans.append((pos, pos + len(line), f"{doc.doc_id}#{m.group(1)}"))
+            key = article_key(to_int(m.group(1)), to_int(m.group(2)) if m.group(2) else None)
+            spans.append((pos, pos + len(line), f"{doc.doc_id}#{key}"))
         pos += len(line) + 1
     return spans
 
 
 def stard_gold(article: str) -> str:
     """STARD id '<法名>第X条' → our clause id '<法名>#第X条'."""
-    m = re.match(r"^(.*?)(第[^第]+条(?:之[一二三四五六七八九十]+)?)$", article)
-    return f"{m.group(1)}#{m.group(2)}" if m else article
+    parts = split_citation(article)
+    return f"{parts[0]}#{parts[1]}" if parts else article

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import math
 
+from ..vocab.clause_id import is_within
+
 KS = (1, 3, 5, 10, 20, 100)
 
 
 def matches(unit: str, gold: str) -> bool:
-    if unit == gold:
-        return True
-    short, long_ = (unit, gold) if len(unit) < len(gold) else (gold, unit)
-    if not long_.startswith(short):
-        return False
-    return short.endswith("#") or long_[len(short)] in "第/@"  # "doc#" = any clause of the document
+    return is_within(unit, gold)  # "doc#" = any clause of the document
 
 
 def found_gold(results: list[list[str]], gold: list[str], k: int) -> set[str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..documents.model import Chunk, Clause, DocMeta, Document
+from ..documents.supersede import supersede
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -65,7 +66,9 @@ class Store:
     def doc_hashes(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT doc_id, sha256 FROM documents"))
 
-    def doc_rows(self) -> list[dict]:
+    def doc_rows(self, effective: bool = False) -> list[dict]:
+        """Document rows with their metadata as stored, or (`effective`) with repeals by newer versions applied —
+        the view search, ask, match and docs use (see documents/supersede.py)."""
         cur = self.db.execute("SELECT doc_id, file, root, sha256, meta, n_clauses, n_chunks, ingested_at FROM documents ORDER BY file")
         cols = [d[0] for d in cur.description]
         rows = []
@@ -73,6 +76,10 @@ class Store:
             row = dict(zip(cols, values))
             row["meta"] = json.loads(row["meta"])
             rows.append(row)
+        if effective:
+            metas = supersede({r["doc_id"]: DocMeta(**r["meta"]) for r in rows})
+            for r in rows:
+                r["meta"] = metas[r["doc_id"]].to_dict()
         return rows
 
     def replace_document(self, doc: Document, root: str, clauses: list[Clause], chunks: list[Chunk], tokens: list[list[str]]) -> None:
@@ -117,7 +124,7 @@ class Store:
 
     def all_chunks(self) -> tuple[list[Chunk], list[list[str]]]:
         """Every chunk with its document metadata, and its BM25 tokens (index order = row order)."""
-        metas = {r["doc_id"]: (r["file"], DocMeta(**r["meta"])) for r in self.doc_rows()}
+        metas = {r["doc_id"]: (r["file"], DocMeta(**r["meta"])) for r in self.doc_rows(effective=True)}
         chunks, tokens = [], []
         for cid, doc_id, ordinal, article, path, text, lead, toks in self.db.execute(
             "SELECT chunk_id, doc_id, ord, article, path, text, lead, tokens FROM chunks ORDER BY doc_id, ord"

@@ -82,7 +82,7 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
 
     as_of = as_of or profile.planned_start or date.today()
     store = index.store
-    rows = {r["doc_id"]: r for r in store.doc_rows()}
+    rows = {r["doc_id"]: r for r in store.doc_rows(effective=True)}
     files = {d: r["file"] for d, r in rows.items()}
     skipped: list[str] = []
     rule_files = load_rules(rule_dirs_for(index, rule_dirs), store, skipped)

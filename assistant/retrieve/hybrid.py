@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +10,7 @@ import numpy as np
 from ..documents.model import Chunk
 from ..index.open import Index
 from ..index.tokenize import tokenize
+from ..vocab import clause_id
 from .expand import expand_query
 from .filters import Filters
 from .fusion import rrf, weighted
@@ -48,6 +48,8 @@ class Hit:
             "expires": m.expires,
             "repealed": m.repealed,
             "status": m.status(as_of),
+            "superseded_by": m.superseded_by,
+            "note": m.note,
             "sample": m.sample,
             "bm25_rank": self.bm25_rank,
             "dense_rank": self.dense_rank,
@@ -190,10 +192,4 @@ class HybridRetriever:
 
 EXACT_MAX = 300_000  # clause vectors searched exactly in memory up to this many (≈ 460 MB at 384 dims)
 
-_ARTICLE = re.compile(r"^(.*?#第[^第条]+条(?:之[一二三四五六七八九十]+)?)")
-
-
-def article_id(chunk_id: str) -> str:
-    """'doc#第十条第二款' → 'doc#第十条' (the article a chunk belongs to)."""
-    m = _ARTICLE.match(chunk_id)
-    return m.group(1) if m else chunk_id.split("@", 1)[0]
+article_id = clause_id.article_id  # 'doc#第十条第二款' → 'doc#第十条' (kept here for existing imports)

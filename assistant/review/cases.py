@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..vocab.clause_id import article_key, find_articles
+
 # 2021 公平竞争审查制度实施细则 standards → 2024 条例 articles
-RULES_2021 = {"十三": "第八条", "十四": "第九条", "十五": "第十条", "十六": "第十一条"}
+RULES_2021 = {13: "第八条", 14: "第九条", 15: "第十条", 16: "第十一条"}
 # 反垄断法: 2008 numbering (三十二…三十七) and 2022 numbering (三十九…四十五) → 条例 article
-AML = {"三十二": "第八条", "三十九": "第八条", "三十三": "第九条", "四十一": "第九条", "三十四": "第九条", "四十二": "第九条",
-       "三十五": "第九条", "四十三": "第九条", "三十六": "第十一条", "四十四": "第十一条", "四十": "第十一条"}
+AML = {32: "第八条", 39: "第八条", 33: "第九条", 41: "第九条", 34: "第九条", 42: "第九条",
+       35: "第九条", 43: "第九条", 36: "第十一条", 44: "第十一条", 40: "第十一条"}
 TYPE_WORDS = [("成本", "第十条"), ("奖励", "第十条"), ("补贴", "第十条"), ("税", "第十条"), ("准入", "第八条"),
               ("指定", "第八条"), ("限定", "第八条"), ("特许", "第八条"), ("流动", "第九条"), ("外地", "第九条"),
               ("招标", "第九条"), ("经营行为", "第十一条"), ("垄断", "第十一条"), ("价格", "第十一条")]
@@ -39,12 +41,13 @@ def held_out(case_id: str) -> bool:
 def map_articles(row: dict) -> frozenset[str]:
     rule = row.get("violated_rule") or ""
     out: set[str] = set()
+    cited = find_articles(rule)
     if "细则" in rule or "第十五条 影响" in rule or re.search(r"第十[三四五六]条\s*(?:市场准入|商品和要素|影响生产)", rule):
-        out |= {RULES_2021[n] for n in re.findall(r"第(十[三四五六])条", rule) if n in RULES_2021}
+        out |= {RULES_2021[n] for n in cited if n in RULES_2021}
     if "条例" in rule and "实施办法" not in rule:
-        out |= {f"第{n}条" for n in re.findall(r"第([八九]|十|十一)条", rule)}
+        out |= {article_key(n) for n in cited if 8 <= n <= 11}
     if "反垄断法" in rule or row.get("case_kind", "").startswith("abuse"):
-        out |= {AML[n] for n in re.findall(r"第([三四]十[一二三四五六七八九]?)条", rule) if n in AML}
+        out |= {AML[n] for n in cited if n in AML}
     if row.get("case_kind", "").startswith("ndrc") or "负面清单" in rule:
         out.add("第八条")
     if not out:

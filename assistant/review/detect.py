@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from ..vocab import clause_id
 from .cases import Case
 from .draft import INJECTION, Draft, DraftClause
 
@@ -209,17 +210,16 @@ class Detector:
         """The 实施办法 article (第九—二十四条) retrieved for this clause, if it details the same 条例 article."""
         if self.retriever is None:
             return None
-        from ..documents.parse import cn_to_int
         from ..retrieve import Filters
 
         for hit in self.retriever.search(text, k=8, filters=Filters(docs=(MEASURES,))):
             c = hit.chunk
-            m = re.match(r"第([一二三四五六七八九十]+)条", c.article)
-            if c.doc_id != MEASURES or not m:
+            n = clause_id.parse(c.chunk_id).article_no
+            if c.doc_id != MEASURES or n is None:
                 continue
-            n = cn_to_int(m.group(1))
             if MEASURES_TO_REGULATION.get(n) == regulation_article:
-                return f"{MEASURES}#第{m.group(1)}条", f"第{m.group(1)}条"
+                key = clause_id.article_key(n)
+                return f"{MEASURES}#{key}", key
         return None
 
     def review(self, draft: Draft, progress=None) -> list[Finding]:
