@@ -227,7 +227,7 @@ def documents(ctx: AppContext, query: str = "") -> list[list]:
     from ..vocab.labels import kind_label, level_label, status_label
 
     rows, q = [], (query or "").strip()
-    for r in ctx.index.store.doc_rows():
+    for r in ctx.index.store.doc_rows(effective=True):  # with supersede applied: 已废止 shows here too
         meta = DocMeta(**r["meta"])
         row = [meta.title, meta.doc_number or "", level_label(meta.level), meta.region or "", kind_label(meta.kind),
                str(meta.effective or meta.published or ""), status_label(meta.status()), r["n_clauses"], r["file"],

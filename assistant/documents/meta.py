@@ -12,6 +12,7 @@ import yaml
 from ..errors import LoadError
 from .dates import parse_dates, text_dates
 from .model import DocMeta
+from ..vocab.labels import KINDS, LEVELS
 from .region import issuer_of, region_and_level
 
 DOC_NUMBER = re.compile(
@@ -20,8 +21,6 @@ DOC_NUMBER = re.compile(
     r"|(?:国务院|国家[\u4e00-\u9fa5]{2,12}|[\u4e00-\u9fa5]{2,10}部|[\u4e00-\u9fa5]{2,12}人民政府)令第\d+号"
     r"|中华人民共和国主席令第[\u4e00-\u9fa5\d]+号)"
 )
-KINDS = {"law", "regulation", "rule", "negative_list", "catalog", "local_policy", "notice"}
-LEVELS = {"national", "provincial", "municipal", "county", "park"}
 META_FIELDS = set(DocMeta.__dataclass_fields__)
 # Chinese level words as manifests write them (县级市, 地级（盟）, 开发区/园区) → level codes
 LEVEL_WORDS = [("park", r"开发区|园区|新区|功能区"), ("county", r"县|市辖区|^区$|旗"), ("municipal", r"地级|盟|州|地区|^市$"),

@@ -99,7 +99,7 @@ def load_overrides(path: Path) -> dict[str, dict]:
         raise LoadError(str(path), f"元数据覆盖文件无法读取：{exc}") from exc
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise LoadError(str(path), "元数据覆盖文件应为 {文件名: {字段: 值}}")
-    return {str(k): {f: v for f, v in fields.items() if f != "note"} for k, fields in data.items()}
+    return {str(k): dict(fields) for k, fields in data.items()}  # `note` says why (shown with the status)
 
 
 def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float, overrides: dict[str, dict] | None = None,

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..vocab.numerals import to_int
+
 GRANT = re.compile(r"给予|奖励|补助|补贴|扶持|资助|予以|享受|减半|免收|免征|全免|减免|返还|兑现|支持|优惠")
 NUM = r"(\d+(?:\.\d+)?)"
 MONEY_UNIT = r"(亿元|万元|元)"
@@ -37,21 +39,13 @@ BASES = {
 }
 _BASE_RE = re.compile("|".join(sorted(map(re.escape, BASES), key=len, reverse=True)))
 PER_UNIT = {"亩": "land_mu", "平方米": "plant_area_sqm", "人": "new_hires", "名": "new_hires", "家": "introduced_enterprises"}
-CN_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _YEAR = r"([一两二三四五六七八九十\d]+)"
 RATE_WORDS = {"全额": 100, "同等比例": 100, "减半": 50}
 
 
 def _count(token: str) -> int:
-    """'三' → 3, '十' → 10, '4' → 4 (year counts in schedules are small)."""
-    if token.isdigit():
-        return int(token)
-    if token.startswith("十"):
-        return 10 + CN_DIGITS.get(token[1:], 0)
-    if "十" in token:
-        head, _, tail = token.partition("十")
-        return CN_DIGITS[head] * 10 + CN_DIGITS.get(tail, 0)
-    return CN_DIGITS.get(token, 0)
+    """'三' → 3, '十' → 10, '4' → 4 (year counts in schedules)."""
+    return to_int(token)
 
 
 def _wan(value: str, unit: str) -> float:
