@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..errors import AssistantError
-from . import app, ask, evaluate, kb, match, review, rules
+from . import app, ask, compare, evaluate, kb, match, review, rules
 
 EXIT_USAGE = 2
 
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     kb.register(sub)
     match.register(sub)
+    compare.register(sub)
     rules.register(sub)
     review.register(sub)
     ask.register(sub)

@@ -113,3 +113,20 @@ def summary(c: Comparison) -> str:
     if c.hard_stop:
         parts.append("项目可能触及市场准入负面清单禁止准入事项，须先核实")
     return "；".join(parts) + "。金额为按规则逐条计算的估算，以主管部门审核为准。"
+
+
+def to_dict(c: Comparison, chain: ChainView | None = None) -> dict:
+    """JSON form (CLI --json, app download): the frozen types as they are, plus each offer's 合法/计入 flags."""
+    from dataclasses import asdict
+
+    out = asdict(c)
+    for r, rd in zip(c.regions, out["regions"]):
+        rd["available"] = r.available
+        for o, od in zip(r.offers, rd["offers"]):
+            od["red_flagged"], od["in_total"], od["terms_text"] = o.red_flagged, o.in_total, o.terms.text()
+    if chain is not None:
+        out["chain"] = {"chain": chain.chain, "regions": list(chain.regions),
+                        "items": [{"region": i.region, "rule_id": i.offer.rule_id, "title": i.offer.title, "kind": i.offer.kind,
+                                   "citation": i.offer.citation, "clause_id": i.offer.clause_id, "applies": i.applies,
+                                   "candidate": i.offer.candidate, "red_flagged": i.offer.red_flagged} for i in chain.items]}
+    return out
