@@ -302,6 +302,8 @@ def _handler(fn, n_inputs: int, gr):
 def build_app(ctx: AppContext):
     import gradio as gr
 
+    from . import tab_compare
+
     with gr.Blocks(title="政策法规知识助手") as app:
         gr.Markdown("# 政策法规知识助手\n招商引资政策问答、项目政策匹配、文稿公平竞争审查。每个回答都注明所依据的条款。")
         if ctx.users is None:
@@ -348,6 +350,8 @@ def build_app(ctx: AppContext):
 
             match_btn.click(_handler(run_match, len(fields) + 1, gr), [*fields, match_as_of], [match_report, match_files],
                             api_name="match")
+
+        tab_compare.build(ctx, gr, _handler)
 
         with gr.Tab("文稿审查"):
             draft = gr.File(label="上传文稿（.docx .txt .md）", type="filepath")

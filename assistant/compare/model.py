@@ -109,6 +109,7 @@ class RegionResult:
     lawful_range_wan: tuple[float, float] = (0.0, 0.0)  # with the lawful ratio spans
     flagged_wan: float = 0.0  # determinate amounts resting on red-flagged clauses, never in lawful_wan
     unavailable: str = ""  # 「无可用规则」 reason; empty when the region was compared
+    problems: tuple[str, ...] = ()  # rule files of this region left out (and why); the others were used
     rank: int | None = None
 
     @property

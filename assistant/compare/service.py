@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -95,19 +96,42 @@ def compare(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, regions
             if not s.paths and not any(r.pending for rf in s.files for r in rf.rules):
                 done[s.region] = RegionResult(s.region, unavailable="无可用规则：规则对应的政策文件未导入知识库：" + "、".join(s.unindexed))
                 continue
-            try:
-                result = adapt.run(profile, index, s, as_of, retriever)
-            except AssistantError as exc:
-                done[s.region] = RegionResult(s.region, unavailable=f"无可用规则：{exc}")
+            result, s, problems = _run_region(profile, index, s, as_of, retriever)
+            if result is None:
+                done[s.region] = RegionResult(s.region, unavailable=f"无可用规则：{problems[0]}", problems=tuple(problems))
                 continue
             first = first or result
             hard_stop = hard_stop or bool(result["summary"].get("hard_stop"))
-            done[s.region] = adapt.region_result(result, s, store, titles, as_of)
+            done[s.region] = replace(adapt.region_result(result, s, store, titles, as_of), problems=tuple(problems))
     return Comparison(project=profile.name or "未命名项目", as_of=as_of.isoformat(), regions=_ranked(done.values()),
                       screening=adapt.screening(first, titles) if first else (), hard_stop=hard_stop,
                       index_snapshot=store.snapshot(), notes=tuple(notes),
                       profile={k: v for k, v in profile.model_dump(mode="json").items()
                                if v not in (None, [], "") and not (k == "region" and v == PLACEHOLDER_REGION)})
+
+
+def _run_region(profile, index, s: adapt.Source, as_of, retriever):
+    """match() on the region's files; when that fails, file by file, so one bad file leaves out only itself.
+    → (result or None, the source actually used, problems)."""
+    try:
+        return adapt.run(profile, index, s, as_of, retriever), s, []
+    except AssistantError as exc:
+        if len(s.paths) < 2:
+            return None, s, [str(exc)]
+    good, problems = [], []
+    for p in s.paths:
+        try:
+            adapt.run(profile, index, replace(s, paths=(p,)), as_of, retriever)
+            good.append(p)
+        except AssistantError as exc:
+            problems.append(f"{p.name} 未使用：{exc}")
+    if not good:
+        return None, s, problems
+    used = replace(s, paths=tuple(good), files=tuple(rf for rf in s.files if Path(rf.path) in good or Path(rf.path) not in s.paths))
+    try:
+        return adapt.run(profile, index, used, as_of, retriever), used, problems
+    except AssistantError as exc:
+        return None, s, problems + [str(exc)]
 
 
 def _no_rules(asked: str, store, covered: list[str]) -> str:
@@ -120,8 +144,6 @@ def _no_rules(asked: str, store, covered: list[str]) -> str:
 
 
 def _ranked(results) -> tuple[RegionResult, ...]:
-    from dataclasses import replace
-
     ok = sorted((r for r in results if r.available),
                 key=lambda r: (-r.lawful_range_wan[0], -r.lawful_range_wan[1], -r.lawful_wan, r.region))
     return tuple(replace(r, rank=i) for i, r in enumerate(ok, 1)) + tuple(r for r in results if not r.available)

@@ -39,7 +39,7 @@ def flag_text(o: Offer) -> str:
 def region_note(r: RegionResult) -> str:
     if not r.available:
         return r.unavailable
-    notes = [f"《{x.title}》{x.status}（{x.dates()}）" for x in r.lapsed]
+    notes = [f"《{x.title}》{x.status}（{x.dates()}）" for x in r.lapsed] + [f"规则文件 {p}" for p in r.problems]
     return "；".join(notes)
 
 
