@@ -38,7 +38,7 @@ def workbook(c: Comparison, path: Path, chain: ChainView | None = None) -> None:
     openpyxl = _openpyxl()
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    _sheet(wb, "排名", V.RANKING_HEAD, V.ranking_rows(c), {2: 26, 10: 60})
+    _sheet(wb, "排名", V.RANKING_NUM_HEAD, V.ranking_numbers(c), {2: 26, 11: 60})
     ws = wb["排名"]
     ws.append([])
     ws.append(["摘要", V.summary(c)])

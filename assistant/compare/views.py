@@ -56,6 +56,19 @@ def ranking_rows(c: Comparison) -> list[list]:
     return rows
 
 
+RANKING_NUM_HEAD = ["排名", "地区", "合法可确定金额（万元）", "合法估算下限（万元）", "合法估算上限（万元）",
+                    "存在公平竞争风险的金额（万元，未计入）", "可享受", "待补充", "不符合", "待审核规则", "说明"]
+
+
+def ranking_numbers(c: Comparison) -> list[list]:
+    """The ranking with amounts as numbers (Excel)."""
+    out = []
+    for r, row in zip(c.regions, ranking_rows(c)):
+        nums = [r.lawful_wan, *r.lawful_range_wan, r.flagged_wan] if r.available else [None] * 4
+        out.append([r.rank, r.region, *nums, *row[5:]])
+    return out
+
+
 def conditions_text(o: Offer) -> str:
     return "\n".join(f"{COND_CN[c.status]} {c.label}：{c.reason}" for c in o.conditions)
 
