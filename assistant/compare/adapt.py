@@ -50,7 +50,7 @@ def discover(index, rule_dirs) -> tuple[list[Source], list[str]]:
         paths = sorted(p for p in d.glob("*.yaml") if not p.name.endswith(".proposed.yaml")) if d.is_dir() else [d]
         for p in paths:
             try:
-                rf = load_rule_file(p)
+                rf = _load(p)
             except AssistantError as exc:
                 notes.append(f"规则文件无法读取，已跳过：{exc}")
                 continue
@@ -62,6 +62,20 @@ def discover(index, rule_dirs) -> tuple[list[Source], list[str]]:
         sources.append(Source(region, tuple(rf for rf, _ in group), tuple(p for rf, p in group if p and rf.policy in indexed),
                               tuple(sorted({rf.policy for rf, _ in group if rf.policy not in indexed}))))
     return sources, notes
+
+
+_PARSED: dict[tuple[str, int, int], RuleFile] = {}  # YAML parsing is most of a comparison's time
+
+
+def _load(path: Path) -> RuleFile:
+    """load_rule_file, remembered while the file is unchanged (same path, mtime and size)."""
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if key not in _PARSED:
+        if len(_PARSED) > 1024:
+            _PARSED.clear()
+        _PARSED[key] = load_rule_file(path)
+    return _PARSED[key]
 
 
 def _pending(index, reviewed: list[RuleFile]) -> list[RuleFile]:
