@@ -55,10 +55,10 @@ def list_regions(index, rule_dirs=DEFAULT_RULE_DIRS) -> list[dict]:
     out = []
     for s in sources:
         rules = sum(len(rf.rules) for rf in s.files)
-        pending = sum(len(rf.rules) for rf in s.files if any(r.pending for r in rf.rules))
+        pending = sum(1 for rf in s.files for r in rf.rules if r.pending)
+        status = "可对标" if s.paths else "仅有待审核规则" if pending else "无可用规则"
         out.append({"region": s.region, "rule_files": len(s.files), "rules": rules, "pending_rules": pending,
-                    "policies": [rf.policy for rf in s.files], "unindexed": list(s.unindexed),
-                    "status": "可对标" if len(s.unindexed) < len(s.files) else "无可用规则"})
+                    "policies": sorted({rf.policy for rf in s.files}), "unindexed": list(s.unindexed), "status": status})
     covered = [s.region for s in sources]
     docs: dict[str, list[str]] = {}
     for r in index.store.doc_rows():
@@ -145,7 +145,8 @@ def _no_rules(asked: str, store, covered: list[str]) -> str:
 
 def _ranked(results) -> tuple[RegionResult, ...]:
     ok = sorted((r for r in results if r.available),
-                key=lambda r: (-r.lawful_range_wan[0], -r.lawful_range_wan[1], -r.lawful_wan, r.region))
+                key=lambda r: (-r.lawful_range_wan[0], -r.lawful_range_wan[1],
+                               -sum(1 for o in r.offers if o.status == "eligible" and o.lawful and not o.candidate), r.region))
     return tuple(replace(r, rank=i) for i, r in enumerate(ok, 1)) + tuple(r for r in results if not r.available)
 
 
