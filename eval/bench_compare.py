@@ -78,6 +78,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 def bench_compare(regions: int = 10, rules: int = 50, runs: int = 20) -> dict:
+    from assistant.compare import adapt
     from assistant.compare.service import compare, profile_from
     from assistant.index import Index
     from assistant.index.ingest import ingest
@@ -89,18 +90,30 @@ def bench_compare(regions: int = 10, rules: int = 50, runs: int = 20) -> dict:
         assert not report.failed, [(r.file, r.detail) for r in report.results if r.status == "failed"]
         profile = profile_from({"name": "基准项目", "industry": "装备制造", "fixed_asset_investment_wan": 20000, "land_mu": 80,
                                 "annual_tax_wan": 1500, "local_fiscal_contribution_wan": 600, "qualifications": ["国家高新技术企业"]})
-        c = compare(profile, index, [rule_dir], as_of=date(2025, 6, 1))  # warm-up, and a check of the set-up
+        # the reviewed rules only (the 10 × 50); candidates the matcher may propose at ingest are timed apart
+        c = compare(profile, index, [rule_dir], as_of=date(2025, 6, 1), candidates=False)  # warm-up and a check
         assert len(c.available()) == regions and all(len(r.offers) == rules for r in c.regions), "synthesised rules not all used"
-        lat = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            compare(profile, index, [rule_dir], as_of=date(2025, 6, 1))
-            lat.append(time.perf_counter() - t)
+        lat = _time(lambda: compare(profile, index, [rule_dir], as_of=date(2025, 6, 1), candidates=False), runs)
+        with_candidates = None
+        if adapt.supports_candidates():
+            with_candidates = _time(lambda: compare(profile, index, [rule_dir], as_of=date(2025, 6, 1)), max(3, runs // 4))
         index.close()
     p95 = pct(lat, 95)
-    return {"regions": regions, "rules_per_region": rules, "runs": runs, "p50_s": round(pct(lat, 50), 4), "p95_s": round(p95, 4),
-            "mean_s": round(statistics.mean(lat), 4), "budget_s": 2.0, "p95_vs_budget": round(p95 / 2.0, 3),
-            "red_flagged_offers": sum(1 for r in c.regions for o in r.offers if o.red_flags)}
+    out = {"regions": regions, "rules_per_region": rules, "runs": runs, "p50_s": round(pct(lat, 50), 4), "p95_s": round(p95, 4),
+           "mean_s": round(statistics.mean(lat), 4), "budget_s": 2.0, "p95_vs_budget": round(p95 / 2.0, 3),
+           "red_flagged_offers": sum(1 for r in c.regions for o in r.offers if o.red_flags)}
+    if with_candidates:
+        out["with_candidates_p50_s"], out["with_candidates_p95_s"] = round(pct(with_candidates, 50), 4), round(pct(with_candidates, 95), 4)
+    return out
+
+
+def _time(fn, runs: int) -> list[float]:
+    lat = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        lat.append(time.perf_counter() - t)
+    return lat
 
 
 def main(argv=None) -> int:
@@ -113,6 +126,8 @@ def main(argv=None) -> int:
     r = bench_compare(args.regions, args.rules, args.runs)
     print(f"区域对标（{r['regions']} 个地区 × {r['rules_per_region']} 条规则，{r['runs']} 次）：p50 {r['p50_s']} 秒，"
           f"p95 {r['p95_s']} 秒（为 2 秒预算的 {r['p95_vs_budget']} 倍）")
+    if "with_candidates_p95_s" in r:
+        print(f"  含导入时生成的待审核候选规则：p50 {r['with_candidates_p50_s']} 秒，p95 {r['with_candidates_p95_s']} 秒")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench_compare.json").write_text(json.dumps(r, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0 if r["p95_s"] <= r["budget_s"] else 1

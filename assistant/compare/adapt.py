@@ -29,13 +29,14 @@ class Source:
     files: tuple[RuleFile, ...]
     paths: tuple[Path, ...]  # what to hand to match(): files from the given rule folders
     unindexed: tuple[str, ...] = ()  # policies whose document is not in the index
+    reviewed: int = 0  # reviewed rule files whose document is indexed (given folders and the index's approved ones)
 
 
 def region_match(asked: str, region: str | None) -> bool:
     return service._region_match(asked, region)  # the matcher's own notion of "this region"
 
 
-def discover(index, rule_dirs) -> tuple[list[Source], list[str]]:
+def discover(index, rule_dirs, candidates: bool = True) -> tuple[list[Source], list[str]]:
     """Rule files grouped by region (reviewed files, the index's approved ones, and candidates when the matcher
     keeps them), and one line per file that could not be read."""
     indexed = set(index.store.doc_hashes())
@@ -55,12 +56,13 @@ def discover(index, rule_dirs) -> tuple[list[Source], list[str]]:
                 notes.append(f"规则文件无法读取，已跳过：{exc}")
                 continue
             by_region.setdefault(rf.region or "（未注明地区）", []).append((rf, p if d in dirs else None))
-    for rf in _pending(index, [rf for group in by_region.values() for rf, _ in group]):
+    for rf in _pending(index, [rf for group in by_region.values() for rf, _ in group]) if candidates else ():
         by_region.setdefault(rf.region or "（未注明地区）", []).append((rf, None))
     sources = []
     for region, group in sorted(by_region.items()):
         sources.append(Source(region, tuple(rf for rf, _ in group), tuple(p for rf, p in group if p and rf.policy in indexed),
-                              tuple(sorted({rf.policy for rf, _ in group if rf.policy not in indexed}))))
+                              tuple(sorted({rf.policy for rf, _ in group if rf.policy not in indexed})),
+                              sum(1 for rf, _ in group if rf.policy in indexed and not all(r.pending for r in rf.rules))))
     return sources, notes
 
 
@@ -86,10 +88,17 @@ def _pending(index, reviewed: list[RuleFile]) -> list[RuleFile]:
     return list(pending_rule_files(index.root, index.store, reviewed))
 
 
-def run(profile: ProjectProfile, index, source: Source, as_of: date | None, retriever=None) -> dict:
+def supports_candidates() -> bool:
+    import inspect
+
+    return "candidates" in inspect.signature(service.match).parameters
+
+
+def run(profile: ProjectProfile, index, source: Source, as_of: date | None, retriever=None, candidates: bool = True) -> dict:
     """match() on this region's files only (so one region's bad file does not stop the others)."""
+    extra = {"candidates": candidates} if supports_candidates() else {}
     return service.match(profile.model_copy(update={"region": source.region}), index, list(source.paths),
-                         as_of=as_of, retriever=retriever)
+                         as_of=as_of, retriever=retriever, **extra)
 
 
 def region_result(result: dict, source: Source, store, titles: dict[str, str], as_of: date) -> RegionResult:

@@ -56,7 +56,7 @@ def list_regions(index, rule_dirs=DEFAULT_RULE_DIRS) -> list[dict]:
     for s in sources:
         rules = sum(len(rf.rules) for rf in s.files)
         pending = sum(1 for rf in s.files for r in rf.rules if r.pending)
-        status = "可对标" if s.paths else "仅有待审核规则" if pending else "无可用规则"
+        status = "可对标" if s.reviewed else "仅有待审核规则" if pending else "无可用规则"
         out.append({"region": s.region, "rule_files": len(s.files), "rules": rules, "pending_rules": pending,
                     "policies": sorted({rf.policy for rf in s.files}), "unindexed": list(s.unindexed), "status": status})
     covered = [s.region for s in sources]
@@ -72,11 +72,12 @@ def list_regions(index, rule_dirs=DEFAULT_RULE_DIRS) -> list[dict]:
 
 
 def compare(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, regions: list[str] | None = None,
-            as_of: date | None = None, retriever=None) -> Comparison:
+            as_of: date | None = None, retriever=None, candidates: bool = True) -> Comparison:
+    """`candidates`: also show the 待审核 rules the matcher proposed at ingest (marked, never counted)."""
     as_of = as_of or profile.planned_start or date.today()
     store = index.store
     titles = titles_of(store)
-    sources, notes = adapt.discover(index, [d for d in rule_dirs if Path(d).exists()])
+    sources, notes = adapt.discover(index, [d for d in rule_dirs if Path(d).exists()], candidates)
     wanted: list[tuple[str, list[adapt.Source]]] = []
     if regions:
         for asked in dict.fromkeys(r.strip() for r in regions if r.strip()):
@@ -93,10 +94,10 @@ def compare(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, regions
         for s in matched:
             if s.region in done:
                 continue
-            if not s.paths and not any(r.pending for rf in s.files for r in rf.rules):
+            if not s.reviewed and not any(r.pending for rf in s.files for r in rf.rules):
                 done[s.region] = RegionResult(s.region, unavailable="无可用规则：规则对应的政策文件未导入知识库：" + "、".join(s.unindexed))
                 continue
-            result, s, problems = _run_region(profile, index, s, as_of, retriever)
+            result, s, problems = _run_region(profile, index, s, as_of, retriever, candidates)
             if result is None:
                 done[s.region] = RegionResult(s.region, unavailable=f"无可用规则：{problems[0]}", problems=tuple(problems))
                 continue
@@ -110,18 +111,18 @@ def compare(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, regions
                                if v not in (None, [], "") and not (k == "region" and v == PLACEHOLDER_REGION)})
 
 
-def _run_region(profile, index, s: adapt.Source, as_of, retriever):
+def _run_region(profile, index, s: adapt.Source, as_of, retriever, candidates: bool):
     """match() on the region's files; when that fails, file by file, so one bad file leaves out only itself.
     → (result or None, the source actually used, problems)."""
     try:
-        return adapt.run(profile, index, s, as_of, retriever), s, []
+        return adapt.run(profile, index, s, as_of, retriever, candidates), s, []
     except AssistantError as exc:
         if len(s.paths) < 2:
             return None, s, [str(exc)]
     good, problems = [], []
     for p in s.paths:
         try:
-            adapt.run(profile, index, replace(s, paths=(p,)), as_of, retriever)
+            adapt.run(profile, index, replace(s, paths=(p,)), as_of, retriever, candidates)
             good.append(p)
         except AssistantError as exc:
             problems.append(f"{p.name} 未使用：{exc}")
@@ -129,7 +130,7 @@ def _run_region(profile, index, s: adapt.Source, as_of, retriever):
         return None, s, problems
     used = replace(s, paths=tuple(good), files=tuple(rf for rf in s.files if Path(rf.path) in good or Path(rf.path) not in s.paths))
     try:
-        return adapt.run(profile, index, used, as_of, retriever), used, problems
+        return adapt.run(profile, index, used, as_of, retriever, candidates), used, problems
     except AssistantError as exc:
         return None, s, problems + [str(exc)]
 
