@@ -43,7 +43,8 @@ def article(i: int) -> tuple[str, dict]:
     else:
         text = (f"对固定资产投资{threshold}万元以上的制造业项目，按固定资产投资的{rate}%给予补助，最高{cap}万元。")
         rule = {"conditions": [{"field": "text", "any_of": ["制造", "生产"], "label": "制造业项目"},
-                               {"field": "fixed_asset_investment_wan", "op": ">=", "value": threshold, "quote": f"{threshold}万元"}],
+                               {"field": "fixed_asset_investment_wan", "op": ">=", "value": threshold,
+                                "quote": f"{threshold}万元"}],
                 "benefit": {"kind": "ratio", "base": "fixed_asset_investment_wan", "rate": rate, "cap_wan": cap,
                             "quote": [f"{rate}%", f"{cap}万元"]}, "group": "investment"}
     return text, rule
@@ -103,7 +104,8 @@ def bench_compare(regions: int = 10, rules: int = 50, runs: int = 20) -> dict:
            "mean_s": round(statistics.mean(lat), 4), "budget_s": 2.0, "p95_vs_budget": round(p95 / 2.0, 3),
            "red_flagged_offers": sum(1 for r in c.regions for o in r.offers if o.red_flags)}
     if with_candidates:
-        out["with_candidates_p50_s"], out["with_candidates_p95_s"] = round(pct(with_candidates, 50), 4), round(pct(with_candidates, 95), 4)
+        out["with_candidates_p50_s"] = round(pct(with_candidates, 50), 4)
+        out["with_candidates_p95_s"] = round(pct(with_candidates, 95), 4)
     return out
 
 

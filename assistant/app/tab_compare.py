@@ -47,7 +47,8 @@ def compare_regions(ctx, profile_json: str, regions: str = "", as_of: str = "", 
     report_xlsx.workbook(comparison, xlsx, view)
     md.write_text(report, encoding="utf-8")
     js.write_text(json.dumps(to_dict(comparison, view), ensure_ascii=False, indent=1), encoding="utf-8")
-    ctx.audit.record(user, role, "compare", question=json.dumps({**data, "regions": wanted, "chain": spec}, ensure_ascii=False, sort_keys=True),
+    asked = json.dumps({**data, "regions": wanted, "chain": spec}, ensure_ascii=False, sort_keys=True)
+    ctx.audit.record(user, role, "compare", question=asked,
                      clause_ids=sorted({o.clause_id for r in comparison.available() for o in r.offers if o.status == "eligible"}),
                      index_snapshot=comparison.index_snapshot, answer=report)
     return report, [str(p) for p in (docx, xlsx, md, js)]

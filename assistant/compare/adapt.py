@@ -107,7 +107,8 @@ def region_result(result: dict, source: Source, store, titles: dict[str, str], a
     flags: dict[str, list[RedFlag]] = {}
     for f in result.get("flags", []):
         if f.get("kind") == "red_flag" and f.get("clause_id"):
-            flags.setdefault(f["clause_id"], []).append(RedFlag(f["issue"], f.get("rule", ""), f.get("severity", ""), f["clause_id"]))
+            flag = RedFlag(f["issue"], f.get("rule", ""), f.get("severity", ""), f["clause_id"])
+            flags.setdefault(f["clause_id"], []).append(flag)
     offers = []
     entries = [(e, s, False) for s in ("eligible", "unknown", "ineligible") for e in result.get(s, [])]
     entries += [(e, e.get("status", "unknown"), True) for e in result.get("pending", [])]
@@ -153,5 +154,6 @@ def _offer(e: dict, status: str, candidate: bool, rule: Rule | None, region: str
 
 
 def screening(result: dict, titles: dict[str, str]) -> tuple[Screening, ...]:
-    return tuple(Screening(f["kind"], f["issue"], f.get("rule", ""), citation(f["clause_id"], titles) if f.get("clause_id") else "")
+    return tuple(Screening(f["kind"], f["issue"], f.get("rule", ""),
+                           citation(f["clause_id"], titles) if f.get("clause_id") else "")
                  for f in result.get("flags", []) if f.get("kind") != "red_flag")

@@ -10,7 +10,10 @@ def _table(head: list, rows: list[list]) -> list[str]:
     def esc(v) -> str:
         return str(v).replace("|", "｜").replace("\n", "<br>")
 
-    return ["| " + " | ".join(map(esc, head)) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(map(esc, r)) + " |" for r in rows]
+    def line(cells) -> str:
+        return "| " + " | ".join(map(esc, cells)) + " |"
+
+    return [line(head), "|" + "---|" * len(head)] + [line(r) for r in rows]
 
 
 def markdown(c: Comparison, chain: ChainView | None = None) -> str:

@@ -11,7 +11,7 @@ from .model import ChainView, Comparison
 def _openpyxl():
     try:
         import openpyxl
-    except ImportError as exc:  # pragma: no cover - exercised by the guarded-import test
+    except ImportError as exc:
         raise ImportError('Excel 报告需要 openpyxl：pip install "openpyxl==3.1.5"') from exc
     return openpyxl
 

@@ -37,7 +37,8 @@ def load_profile(path: str | Path) -> ProjectProfile:
         raise AssistantError(f"{path} 第 {exc.lineno} 行：JSON 格式错误（{exc.msg}）") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise AssistantError(f"{path}{f' 第 {mark.line + 1} 行' if mark else ''}：YAML 格式错误（{getattr(exc, 'problem', exc)}）") from exc
+        where = f" 第 {mark.line + 1} 行" if mark else ""
+        raise AssistantError(f"{path}{where}：YAML 格式错误（{getattr(exc, 'problem', exc)}）") from exc
     if not isinstance(data, dict):
         raise AssistantError(f"{path}：项目信息应为键值对（JSON 对象 / YAML 映射）")
     return profile_from(data, str(path))
@@ -128,7 +129,8 @@ def _run_region(profile, index, s: adapt.Source, as_of, retriever, candidates: b
             problems.append(f"{p.name} 未使用：{exc}")
     if not good:
         return None, s, problems
-    used = replace(s, paths=tuple(good), files=tuple(rf for rf in s.files if Path(rf.path) in good or Path(rf.path) not in s.paths))
+    kept = tuple(rf for rf in s.files if Path(rf.path) in good or Path(rf.path) not in s.paths)
+    used = replace(s, paths=tuple(good), files=kept)
     try:
         return adapt.run(profile, index, used, as_of, retriever, candidates), used, problems
     except AssistantError as exc:

@@ -57,7 +57,8 @@ def kind_from_text(title: str, benefit: str, red_flags: tuple[RedFlag, ...] = ()
 
 
 def _value(field: str, v: float) -> str:
-    unit = "万元" if field.endswith("_wan") else "万元/亩" if field.endswith("_wan_per_mu") else "亩" if field == "land_mu" else "%" if field == "rd_ratio" else ""
+    units = {"land_mu": "亩", "rd_ratio": "%", "investment_intensity_wan_per_mu": "万元/亩", "tax_per_mu_wan": "万元/亩"}
+    unit = units.get(field) or ("万元" if field.endswith("_wan") else "")
     return f"{fmt(v)}{unit}"
 
 

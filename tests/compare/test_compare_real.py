@@ -4,7 +4,6 @@ dev set with the rules approved under issue #10 when they are in the repo (eval/
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 from compare_index import LIUHE, LINGANG, PROJECT, REPO, rule_dirs

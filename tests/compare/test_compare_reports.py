@@ -82,7 +82,8 @@ def test_word_report_renders_with_chart_and_chinese_fonts(made, tmp_path):
     pdf = tmp_path / "对标.pdf"
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "CJK" in fonts  # Chinese text set in a CJK font, not boxes
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+                   check=True, timeout=120)
     from PIL import Image
 
     page = next(tmp_path.glob("page*.png"))
@@ -141,3 +142,11 @@ def test_app_tab_handler(index, tmp_path):
     report, files = compare_regions(ctx, json.dumps({"land_mu": -1}), "", "", "")
     assert "land_mu" in report and files == []
     assert ctx.audit.verify()[0]
+
+
+def test_missing_openpyxl_says_what_to_install(made, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(ImportError, match="pip install"):
+        report_xlsx.workbook(made[0], tmp_path / "x.xlsx")
