@@ -150,3 +150,13 @@ def test_missing_openpyxl_says_what_to_install(made, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     with pytest.raises(ImportError, match="pip install"):
         report_xlsx.workbook(made[0], tmp_path / "x.xlsx")
+
+
+def test_app_has_the_tab(index, tmp_path):
+    from assistant.app.audit import AuditLog
+    from assistant.app.ui import AppContext, build_app
+
+    app = build_app(AppContext(index.root, AuditLog(tmp_path / "a.sqlite"), None, rule_dirs=tuple(rule_dirs())))
+    cfg = app.get_config_file() if hasattr(app, "get_config_file") else app.config
+    assert "区域对标" in json.dumps(cfg, ensure_ascii=False, default=str)
+    assert "compare" in [d.get("api_name") for d in cfg.get("dependencies", [])]
