@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import AssistantError
 
 DOWNLOADS = ("区域对标报告.docx", "区域对标.xlsx", "区域对标报告.md", "区域对标.json")
+INVESTOR_LIST = "产业链政策清单.xlsx"  # for the investor: in force, reviewed, nothing red-flagged
 
 
 def compare_regions(ctx, profile_json: str, regions: str = "", as_of: str = "", chain: str = "", request=None):
@@ -47,11 +48,15 @@ def compare_regions(ctx, profile_json: str, regions: str = "", as_of: str = "", 
     report_xlsx.workbook(comparison, xlsx, view)
     md.write_text(report, encoding="utf-8")
     js.write_text(json.dumps(to_dict(comparison, view), ensure_ascii=False, indent=1), encoding="utf-8")
+    paths = [docx, xlsx, md, js]
+    if view is not None:
+        report_xlsx.investor_list(view, comparison.as_of, out / INVESTOR_LIST)
+        paths.append(out / INVESTOR_LIST)
     asked = json.dumps({**data, "regions": wanted, "chain": spec}, ensure_ascii=False, sort_keys=True)
     ctx.audit.record(user, role, "compare", question=asked,
                      clause_ids=sorted({o.clause_id for r in comparison.available() for o in r.offers if o.status == "eligible"}),
                      index_snapshot=comparison.index_snapshot, answer=report)
-    return report, [str(p) for p in (docx, xlsx, md, js)]
+    return report, [str(p) for p in paths]
 
 
 def build(ctx, gr, handler) -> None:

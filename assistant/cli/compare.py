@@ -19,6 +19,8 @@ def register(sub) -> None:
     p.add_argument("--rules", type=Path, nargs="+", default=None, help="规则目录（默认与 match 相同）")
     p.add_argument("--as-of", default=None, help="按该日期判断政策是否有效（默认：计划开工日期或今天）")
     p.add_argument("--chain", default=None, help="产业链政策清单，如 新能源汽车/动力电池/中游（默认取项目信息的产业链字段）")
+    p.add_argument("--chain-list", type=Path, default=None, metavar="FILE.xlsx",
+                   help="另存给投资方的产业链政策清单（只含现行有效、已审核、无公平竞争风险的政策）")
     p.add_argument("--json", action="store_true")
     p.add_argument("-o", "--output", type=Path, default=None, help="写入报告：.md、.docx（含图表）、.xlsx（每个视图一页）或 .json")
     p.add_argument("--list-regions", action="store_true", help="列出知识库与规则中的地区")
@@ -65,6 +67,11 @@ def cmd_compare(args) -> int:
     comparison = compare(profile, index, dirs, regions=regions, as_of=as_of, retriever=retriever)
     spec = args.chain or spec_of(profile)
     chain = chain_view(spec, index, dirs, regions=regions, as_of=as_of) if spec else None
+    if args.chain_list:
+        if chain is None:
+            raise AssistantError("--chain-list 需要产业链：请用 --chain 指定，或在项目信息中填写 chain/industry/chain_link")
+        n = report_xlsx.investor_list(chain, comparison.as_of, args.chain_list)
+        print(f"已写入 {args.chain_list}（{n} 项政策）")
     suffix = args.output.suffix.lower() if args.output else ""
     if suffix == ".docx":
         report_docx.docx(comparison, args.output, chain)

@@ -55,12 +55,21 @@ def workbook(c: Comparison, path: Path, chain: ChainView | None = None) -> None:
     tmp.replace(path)
 
 
-def chain_workbook(c: Comparison, chain: ChainView, path: Path) -> None:
-    """The 政策清单 alone, for an investor."""
+def investor_list(chain: ChainView, as_of: str, path: Path) -> int:
+    """The 政策清单 alone, to hand to an investor: reviewed rules of policies in force, nothing red-flagged.
+    Returns the number of items listed."""
+    from dataclasses import replace
+
     openpyxl = _openpyxl()
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    _sheet(wb, "产业链政策清单", V.CHAIN_HEAD, V.chain_rows(chain), {3: 30, 4: 40, 5: 40, 6: 50, 7: 40})
+    items = tuple(i for i in chain.items if not i.offer.red_flags and not i.offer.candidate and i.offer.doc_status == "现行有效")
+    rows = V.chain_rows(replace(chain, items=items))
+    _sheet(wb, "产业链政策清单", V.CHAIN_HEAD, rows, {3: 30, 4: 40, 5: 40, 6: 50, 7: 40})
+    ws = wb["产业链政策清单"]
+    ws.insert_rows(1)
+    ws["A1"] = f"{chain.chain} 产业链可适用的支持政策（截至 {as_of}；具体金额与条件以政策原文和主管部门审核为准）"
     tmp = path.with_suffix(".tmp.xlsx")
     wb.save(str(tmp))
     tmp.replace(path)
+    return len(rows)

@@ -136,7 +136,8 @@ def test_app_tab_handler(index, tmp_path):
     ctx = AppContext(index.root, AuditLog(tmp_path / "a.sqlite"), None, rule_dirs=tuple(rule_dirs()))
     report, files = compare_regions(ctx, json.dumps(PROJECT, ensure_ascii=False), "柳河县，临港地区", "2024-06-01", "")
     assert "竞合区域政策对标" in report and "吉林省柳河县" in report
-    assert [f.rsplit("/", 1)[1] for f in files] == ["区域对标报告.docx", "区域对标.xlsx", "区域对标报告.md", "区域对标.json"]
+    names = ["区域对标报告.docx", "区域对标.xlsx", "区域对标报告.md", "区域对标.json", "产业链政策清单.xlsx"]
+    assert [f.rsplit("/", 1)[1] for f in files] == names  # the profile names its chain, so the investor list too
     report, files = compare_regions(ctx, "{not json", "", "", "")
     assert report.startswith("⚠️ 项目信息格式错误") and files == []
     report, files = compare_regions(ctx, json.dumps({"land_mu": -1}), "", "", "")
@@ -160,3 +161,24 @@ def test_app_has_the_tab(index, tmp_path):
     cfg = app.get_config_file() if hasattr(app, "get_config_file") else app.config
     assert "区域对标" in json.dumps(cfg, ensure_ascii=False, default=str)
     assert "compare" in [d.get("api_name") for d in cfg.get("dependencies", [])]
+
+
+def test_investor_list_leaves_out_red_flags_and_candidates(made, index, tmp_path, capsys):
+    import openpyxl
+
+    from assistant.cli.main import main
+
+    c, chain = made
+    assert any(i.offer.red_flags for i in chain.items)
+    n = report_xlsx.investor_list(chain, c.as_of, tmp_path / "清单.xlsx")
+    rows = list(openpyxl.load_workbook(tmp_path / "清单.xlsx")["产业链政策清单"].iter_rows(min_row=3, values_only=True))
+    assert len(rows) == n == sum(1 for i in chain.items if not i.offer.red_flags and not i.offer.candidate) > 0
+    assert all("不宜对外承诺" not in str(r[5]) and r[7] == "现行有效" for r in rows)
+    prof = tmp_path / "p.json"
+    prof.write_text(json.dumps({"fixed_asset_investment_wan": 1000}), encoding="utf-8")  # no chain fields
+    base = ["--index", str(index.root), "--rules", *map(str, rule_dirs())]
+    assert main(["compare", str(prof), *base, "--chain-list", str(tmp_path / "b.xlsx")]) == 1
+    assert "--chain-list 需要产业链" in capsys.readouterr().err
+    assert main(["compare", str(prof), *base, "--chain", "新能源汽车/动力电池制造", "--as-of", "2024-06-01",
+                 "--chain-list", str(tmp_path / "b.xlsx")]) == 0
+    assert "项政策）" in capsys.readouterr().out and (tmp_path / "b.xlsx").exists()
