@@ -59,6 +59,7 @@ test-fast: setup-test
 bench: setup-test
 	$(BIN)/python -m eval.bench --shared $(SHARED)
 	$(BIN)/python eval/bench_scale.py --shared $(SHARED)
+	$(BIN)/python eval/bench_compare.py
 
 eval-stard: setup
 	$(BIN)/python eval/stard.py --stard $(SHARED)/benchmarks/stard

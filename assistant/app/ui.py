@@ -338,6 +338,8 @@ def build_app(ctx: AppContext):
 
     import gradio as gr
 
+    from . import tab_compare, tab_rules
+
     handler = functools.partial(_handler, audit=ctx.audit)  # crashes are audited
 
     with gr.Blocks(title="政策法规知识助手") as app:
@@ -387,9 +389,8 @@ def build_app(ctx: AppContext):
             match_btn.click(handler(run_match, len(fields) + 1, gr), [*fields, match_as_of], [match_report, match_files],
                             api_name="match")
 
-        from . import tab_rules
-
-        tab_rules.build(ctx, gr, _handler)
+        tab_rules.build(ctx, gr, handler)
+        tab_compare.build(ctx, gr, handler)
 
         with gr.Tab("文稿审查"):
             draft = gr.File(label="上传文稿（.docx .txt .md）", type="filepath")

@@ -7,7 +7,7 @@ import re
 import sys
 
 from ..errors import AssistantError
-from . import app, ask, evaluate, kb, match, review, rules
+from . import app, ask, compare, evaluate, kb, match, review, rules
 
 EXIT_USAGE = 2
 
@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     kb.register(sub)
     match.register(sub)
+    compare.register(sub)
     rules.register(sub)
     review.register(sub)
     ask.register(sub)

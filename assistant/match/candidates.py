@@ -48,7 +48,7 @@ def _dump(path: Path, data: dict, header: str = "") -> None:
 
 def _read(path: Path) -> dict:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise AssistantError(f"{path}：候选规则文件无法读取（{exc}）") from exc
 
@@ -118,10 +118,25 @@ def get_candidate(index_root, rule_id: str) -> dict:
     raise AssistantError(f"没有编号为 {rule_id} 的候选规则（可用 rules list 查看）")
 
 
+_PENDING: dict[tuple, list[RuleFile]] = {}  # (folder state, snapshot, covered clauses) → validated rule files
+
+
 def pending_rule_files(index_root, store, reviewed: list[RuleFile]) -> list[RuleFile]:
     """Pending candidates as rule files (pending=True), minus clauses a reviewed rule already covers. A candidate
-    whose quotes no longer fit its clause is left out (it is re-proposed at the next ingest)."""
-    covered = {r.clause_id for rf in reviewed for r in rf.rules}
+    whose quotes no longer fit its clause is left out (it is re-proposed at the next ingest). Parsed and validated
+    once per state of the candidate folder and index (a comparison calls this once per region)."""
+    covered = frozenset(r.clause_id for rf in reviewed for r in rf.rules)
+    folder = candidates_dir(index_root)
+    files = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.yaml"))) if folder.exists() else ()
+    key = (str(Path(index_root).resolve()), files, store.snapshot(), covered)
+    if key not in _PENDING:
+        if len(_PENDING) > 32:
+            _PENDING.clear()
+        _PENDING[key] = _pending(index_root, store, covered)
+    return list(_PENDING[key])
+
+
+def _pending(index_root, store, covered: frozenset) -> list[RuleFile]:
     out = []
     for path, data in _files(index_root):
         decided = data.get("decisions") or {}
