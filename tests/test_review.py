@@ -115,13 +115,15 @@ def test_cli_markdown_and_docx_report(real_index, tmp_path, capsys):
     draft = Path(__file__).resolve().parents[1] / "corpus" / "demo-investment-agreement-draft.md"
     assert main(["review", str(draft), "--index", str(real_index.root), "--format", "md"]) == 0
     md = capsys.readouterr().out
-    assert "第五条" in md and "公平竞争审查条例第十条第二项" in md and "未发现问题" in md and "审查人（签字）" in md
+    assert "第五条" in md and "《公平竞争审查条例》第十条第二项" in md and "未发现问题" in md and "审查人（签字）" in md
+    assert "fair-competition-review" not in md  # Chinese names, never raw ids
     out = tmp_path / "意见.docx"
     assert main(["review", str(draft), "--index", str(real_index.root), "--format", "docx", "-o", str(out)]) == 0
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     cells = [c.text for t in docx.Document(str(out)).tables for row in t.rows for c in row.cells]
-    assert "公平竞争审查意见" in text and "审查结论" in text and any("规则库版本" in c for c in cells)
-    assert any("公平竞争审查条例第十条第二项" in c for c in cells)
+    assert "公平竞争审查意见" in text and "审查结论" in text and any("规则库" in c for c in cells)
+    assert any("《公平竞争审查条例》第十条第二项" in c for c in cells)
+    assert "fair-competition-review" not in text + "".join(cells) and "置信度" not in text + "".join(cells)
     quoted = real_index.store.clause("fair-competition-review-regulation-2024#第十条第二项")["text"]
     assert quoted in text
     if shutil.which("libreoffice"):
