@@ -129,12 +129,12 @@ def docx(advice: dict, path: Path) -> None:
     d.add_heading("一、触及的红线", level=1)
     if advice["red_lines"]:
         table(d, ["依据", "触发表述", "理由", "修改方向"],
-              [[r["citation"], r["span"] or "", r["why"], r["suggestion"]] for r in advice["red_lines"]], [3.6, 3.2, 5.2, 4.6])
+              [[r["citation"], r["span"] or "", r["why"], r["suggestion"]] for r in advice["red_lines"]], [3.6, 3.2, 5.6, 4.6])
     else:
         d.add_paragraph("未发现越过红线的内容。")
     d.add_heading("二、可达成企业目标的合法路径", level=1)
     if advice["routes"]:
-        table(d, ["路径", "做法", "依据"], [[r["name"], r["how"], "\n".join(r["citations"])] for r in advice["routes"]], [3.4, 8.6, 4.6])
+        table(d, ["路径", "做法", "依据"], [[r["name"], r["how"], "\n".join(r["citations"])] for r in advice["routes"]], [3.4, 9.0, 4.6])
     if advice.get("exception_hint"):
         d.add_heading("三、第十二条例外提示", level=1)
         d.add_paragraph(exception_text(advice["exception_hint"]))

@@ -51,13 +51,13 @@ def build(draft: Draft, findings: list[Finding], store=None) -> dict:
     }
 
 
-def _reason_lines(f: dict) -> list[str]:
-    """One line per merged reason: 条/项, triggering span, why (one sentence)."""
+def _reason_lines(f: dict, with_articles: bool = True) -> list[str]:
+    """One line per merged reason: triggering span, why (one sentence), and its 条/项."""
     out = []
     for r in f.get("reasons") or [{"articles": f["articles"], "span": (f["evidence"] or [None])[0], "why": f["explanation"]}]:
         arts = "、".join(cite_article(a) for a in r["articles"])
         span = f"“{r['span']}”：" if r.get("span") else ""
-        out.append(f"{span}{r['why']}（{arts}）")
+        out.append(f"{span}{r['why']}" + (f"（{arts}）" if with_articles else ""))
     return out
 
 
@@ -105,9 +105,12 @@ def new_document():
     """A Word document with CJK fonts set (shared with the concession report)."""
     import docx as docx_lib
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     d = docx_lib.Document()
+    for section in d.sections:  # A4, 2 cm margins: 17 cm of text width for the tables
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.0)
     style = d.styles["Normal"]
     style.font.name = "Noto Serif CJK SC"
     style.font.size = Pt(10.5)
@@ -153,7 +156,7 @@ def docx(result: dict, draft: Draft, path: Path) -> None:
         ["文稿指纹", result["draft"]["sha256"][:32]],
         ["规则库 / 审查模型 / 知识库", f"{result['rulebase_version']} / {result.get('model_version') or '未使用'} / {result['index_snapshot'] or '未使用'}"],
         ["生成时间", result["reviewed_at"]],
-    ], [4.5, 11.5])
+    ], [4.5, 12.5])
     d.add_heading("一、审查发现", level=1)
     fs = result["findings"]
     if not fs:
@@ -162,9 +165,9 @@ def docx(result: dict, draft: Draft, path: Path) -> None:
         rows = []
         for f in fs:
             rows.append([f"{f['clause_index']}（{f['clause_label']}）", f["clause_text"][:160],
-                         f"{f['category']}（风险：{f['severity']}）\n" + "\n".join(_reason_lines(f)),
+                         f"{f['category']}（风险：{f['severity']}）\n" + "\n".join(_reason_lines(f, with_articles=False)),
                          "\n".join(f["citations"]), f["suggestion"]])
-        table(d, ["条款", "原文", "问题与风险", "依据", "修改建议"], rows, [1.8, 4.2, 4.6, 2.8, 3.2])
+        table(d, ["条款", "原文", "问题与风险", "依据", "修改建议"], rows, [1.6, 4.0, 5.0, 3.0, 3.4])
     hints = [f for f in fs if f.get("exception_hint")]
     if hints:
         d.add_heading("二、第十二条例外提示", level=1)
