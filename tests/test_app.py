@@ -84,7 +84,7 @@ def test_roles_are_enforced(ctx, tmp_path):
     assert "无权" in rows[0][2] and files == [] and not draft.exists()  # refused, and the upload is gone
     draft.write_text("第一条 对在本县注册的企业按其缴纳税收的50%给予奖励。\n第二条 本办法自发布之日起施行。\n", encoding="utf-8")
     rows, files = review_draft(ctx, str(draft), request=_Req("shen"))
-    assert rows[0][1] == "第一条" and "公平竞争审查条例第十条第二项" in rows[0][4]
+    assert rows[0][1] == "第一条" and "《公平竞争审查条例》第十条第二项" in rows[0][4]
     assert files[0].endswith(".docx") and not draft.exists()
     rows, _ = review_draft(ctx, str(draft), request=_Req("ghost"))
     assert "登录已失效" in rows[0][2]
