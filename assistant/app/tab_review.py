@@ -15,7 +15,7 @@ HEADERS = ["条款序号", "条款", "问题类别", "风险", "依据", "触发
 def review_draft(ctx, upload: str | None, request=None):
     """Uploaded draft → (findings rows, [docx, md] download paths). The upload is deleted after use."""
     from ..review.draft import load_draft
-    from ..review.report import build, docx, exception_text, markdown
+    from ..review.report import build, docx, markdown
 
     try:
         user, role = ctx.require(request, "review")
@@ -40,11 +40,19 @@ def review_draft(ctx, upload: str | None, request=None):
     ctx.audit.record(user, role, "review", input_bytes=raw, clause_ids=sorted({c for f in findings for c in f.provisions}),
                      index_snapshot=ctx.index.store.snapshot(), answer=json.dumps(result["findings"], ensure_ascii=False))
     rows = [[f["clause_index"], f["clause_label"], f["category"], f["severity"], "、".join(f["citations"]),
-             "；".join(f["evidence"]), exception_text(f["exception_hint"]) if f.get("exception_hint") else "", f["suggestion"]]
+             "；".join(f["evidence"]), _hint(f.get("exception_hint")), f["suggestion"]]
             for f in result["findings"]]
     if not rows:
         rows = [[0, "", f"全部 {len(draft.clauses)} 个条款未发现问题", "", "", "", "", ""]]
     return rows, [str(out / "审查意见.docx"), str(out / "审查意见.md")]
+
+
+def _hint(hint: dict | None) -> str:
+    """The 第十二条 hint, short enough for a table cell (the Word report has it in full)."""
+    if not hint:
+        return ""
+    items = "、".join(i["item"].replace("公平竞争审查条例", "") + f"（{i['purpose']}）" for i in hint["items"])
+    return f"可能适用{items}；须说明不可或缺、没有影响更小的替代方案，并明确实施期限或终止条件"
 
 
 def review_concession(ctx, request_text: str, request=None):
