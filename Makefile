@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INDEX ?= indexes/demo
 SHARED ?= ../shared
 
-.PHONY: run test test-fast setup setup-test ingest bench bench-app eval eval-quick eval-stard clean
+.PHONY: run test test-fast setup setup-test ingest bench bench-app eval eval-quick eval-stard clean review-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,6 @@ clean:
 
 bench-app: setup-test
 	$(BIN)/python -m eval.bench_app --index $(INDEX)
+
+review-model: setup  # rebuild the shipped review model from ../shared (commit assistant/review/data/review-model.npz)
+	$(BIN)/python -m assistant.review.build_model --shared $(SHARED)
