@@ -67,11 +67,11 @@ def fingerprint(data: dict) -> str:
     return h.hexdigest()[:16]
 
 
-def build(shared: Path, out: Path = m.PATH) -> dict:
+def fit(data: dict) -> tuple[m.ReviewModel, object]:
+    """The flagging and article models on `data` (as from training_data), in memory; also the feature function."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-    data = training_data(shared)
     docs = [t for t, _ in data["pos"] + data["neg"]]
     counted = [m.grams(t) for t in docs]
     df = Counter(b for g in counted for b in g)
@@ -90,12 +90,20 @@ def build(shared: Path, out: Path = m.PATH) -> dict:
             vals += list(w)
         return csr_matrix((vals, (rows, cols)), shape=(len(texts), len(buckets)))
 
-    x = matrix(docs)
     y = [1] * len(data["pos"]) + [0] * len(data["neg"])
     sw = [w for _, w in data["pos"] + data["neg"]]
-    flag = LogisticRegression(C=4.0, class_weight="balanced", max_iter=5000).fit(x, y, sample_weight=sw)
-    xa = matrix([t for t, _ in data["art"]])
-    art = LogisticRegression(C=4.0, max_iter=5000).fit(xa, [a for _, a in data["art"]])
+    flag = LogisticRegression(C=4.0, class_weight="balanced", max_iter=5000).fit(matrix(docs), y, sample_weight=sw)
+    art = LogisticRegression(C=4.0, max_iter=5000).fit(matrix([t for t, _ in data["art"]]), [a for _, a in data["art"]])
+    fitted = m.ReviewModel("fit", buckets, idf, flag.coef_[0].astype(np.float64), float(flag.intercept_[0]),
+                           tuple(str(c) for c in art.classes_), art.coef_.astype(np.float64), art.intercept_.astype(np.float64),
+                           (), (), (), None)
+    return fitted, matrix
+
+
+def build(shared: Path, out: Path = m.PATH) -> dict:
+    data = training_data(shared)
+    fitted, matrix = fit(data)
+    buckets, idf = fitted.buckets, fitted.idf
     cases: list[Case] = data["cases"]
     xc = matrix([c.text for c in cases]).astype(np.float32)
     ex = exemplars()
@@ -105,14 +113,14 @@ def build(shared: Path, out: Path = m.PATH) -> dict:
     emb.warm_up()
     ev = emb.embed_passages([e["text"] for e in ex]).astype(np.float16)
     version = fingerprint(data)
-    meta = {"format": m.FORMAT, "version": version, "flag_bias": float(flag.intercept_[0]),
-            "article_classes": [str(c) for c in art.classes_], "article_bias": [float(b) for b in art.intercept_],
+    meta = {"format": m.FORMAT, "version": version, "flag_bias": fitted.flag_bias,
+            "article_classes": list(fitted.article_classes), "article_bias": [float(b) for b in fitted.article_bias],
             "case_ids": [c.id for c in cases], "case_titles": [c.title[:40] for c in cases],
             "case_articles": [sorted(c.articles) for c in cases], "threshold": m.THRESHOLD,
             "exemplars": [{k: e[k] for k in ("article", "measures", "why")} for e in ex], "embedder": emb.key,
             "trained_on": {"positives": len(data["pos"]), "negatives": len(data["neg"]), "cases": len(cases)}}
     m.save(out, meta=meta, buckets=buckets.astype(np.int32), idf=idf.astype(np.float32),
-           flag_coef=flag.coef_[0].astype(np.float32), article_coef=art.coef_.astype(np.float32),
+           flag_coef=fitted.flag_coef.astype(np.float32), article_coef=fitted.article_coef.astype(np.float32),
            case_data=xc.data.astype(np.float16), case_indices=xc.indices.astype(np.int32), case_indptr=xc.indptr.astype(np.int32), exemplar_vecs=ev)
     m.load.cache_clear()
     return meta
