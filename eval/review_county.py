@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant.review.draft import DraftClause, split  # noqa: E402
+from assistant.review.draft import DraftClause, split
 
 LOCAL = ("liuhe-", "shanghai-lingang-")
 

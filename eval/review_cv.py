@@ -19,10 +19,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant.review.build_model import fit, training_data  # noqa: E402
-from assistant.review.detect import Detector  # noqa: E402
-from assistant.review.draft import DraftClause  # noqa: E402
-from assistant.review.model import THRESHOLD  # noqa: E402
+from assistant.review.build_model import fit, training_data
+from assistant.review.detect import Detector
+from assistant.review.draft import DraftClause
+from assistant.review.model import THRESHOLD
 
 REPO = Path(__file__).resolve().parents[1]
 

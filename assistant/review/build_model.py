@@ -63,7 +63,7 @@ def fingerprint(data: dict) -> str:
     h = hashlib.sha256(f"format={m.FORMAT}\n".encode())
     for key in ("pos", "neg", "art", "ex"):
         for t, y in data[key]:
-            h.update(f"{key}\x00{t}\x00{y}\n".encode("utf-8"))
+            h.update(f"{key}\x00{t}\x00{y}\n".encode())
     return h.hexdigest()[:16]
 
 
