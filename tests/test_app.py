@@ -86,7 +86,7 @@ def test_roles_are_enforced(ctx, tmp_path):
     rows, files = review_draft(ctx, str(draft), request=_Req("jing"))
     assert "无权" in rows[0][2] and files == [] and draft.exists()  # refused before the path is touched
     rows, files = review_draft(ctx, str(draft), request=_Req("shen"))
-    assert rows[0][1] == "第一条" and "公平竞争审查条例第十条第二项" in rows[0][4]
+    assert rows[0][1] == "第一条" and "《公平竞争审查条例》第十条第二项" in rows[0][4]
     assert files[0].endswith(".docx") and not draft.exists()
     rows, _ = review_draft(ctx, str(draft), request=_Req("ghost"))
     assert "登录已失效" in rows[0][2]

@@ -89,11 +89,13 @@ def test_reviewer_asks_matches_and_reviews(browser, server, tmp_path):
 
     draft = tmp_path / "投资协议草案.txt"
     draft.write_text("第一条 项目投产后前三年，甲方按乙方缴纳税收形成的地方财政贡献的80%给予奖励。\n"
-                     "第二条 项目用地通过招标、拍卖或者挂牌方式公开出让。\n", encoding="utf-8")
+                     "第二条 为保护生态环境，辖区内危险废物统一由某环保公司集中处置。\n"
+                     "第三条 项目用地通过招标、拍卖或者挂牌方式公开出让。\n", encoding="utf-8")
     page.get_by_role("tab", name="文稿审查").click()
     page.locator("input[type=file]").first.set_input_files(str(draft))
     page.get_by_role("button", name="开始审查").click()
-    page.locator(":text('公平竞争审查条例第十条第二项'):visible").first.wait_for(timeout=60000)
+    page.locator(":text('第十条第二项'):visible").first.wait_for(timeout=60000)
+    page.locator(":text('第十二条第三项'):visible").first.wait_for(timeout=10000)  # the 第十二条 hint on 第二条
     page.screenshot(path=str(ARTIFACTS / "04-review-findings.png"), full_page=True)
     with page.expect_download(timeout=30000) as dl:
         page.locator("a[download='审查意见.docx']:visible").first.click()
@@ -101,9 +103,17 @@ def test_reviewer_asks_matches_and_reviews(browser, server, tmp_path):
     dl.value.save_as(str(saved))
     import docx
 
-    assert any("公平竞争审查条例第十条第二项" in c.text for t in docx.Document(str(saved)).tables for r in t.rows for c in r.cells)
+    doc = docx.Document(str(saved))
+    assert any("《公平竞争审查条例》第十条第二项" in c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert any("第十二条例外提示" in p.text for p in doc.paragraphs)
+
+    page.get_by_label("企业诉求").fill("企业要求按其缴纳税收地方留成的50%返还，连续五年，并以成本价供地")
+    page.get_by_role("button", name="审查诉求").click()
+    page.locator(":text('风险化解方案'):visible").first.wait_for(timeout=60000)
+    assert "政府产业基金股权投资" in page.content() and "第十条第三项" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "05-concession.png"), full_page=True)
     actions = [r["action"] for r in ctx.audit.rows()]
-    assert {"ask", "match", "review"} <= set(actions) and ctx.audit.verify() == (True, None)
+    assert {"ask", "match", "review", "review:concession"} <= set(actions) and ctx.audit.verify() == (True, None)
     page.close()
 
 

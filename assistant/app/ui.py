@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import AssistantError
+from . import tab_review
+from .tab_review import review_draft  # noqa: F401 - re-exported
 from .audit import AuditLog
 from .uploads import Uploads
 from .users import Users
@@ -190,34 +192,6 @@ def match_project(ctx: AppContext, profile_json: str, as_of: str = "", request=N
     return report, [str(out / "匹配报告.md"), str(out / "匹配结果.json")]
 
 
-def review_draft(ctx: AppContext, upload: str | None, request=None):
-    """Uploaded draft → (findings rows, [docx, md] download paths). The upload is deleted after use."""
-    from ..review.draft import load_draft
-    from ..review.report import build, docx, markdown
-
-    try:
-        user, role = ctx.require(request, "review")  # before the path is touched
-        if not upload:
-            raise AssistantError("请先上传文稿")
-        with ctx.uploads.claim(upload, ctx.max_upload_mb) as path:  # private copy; the upload goes after its last use
-            raw = path.read_bytes()
-            draft = load_draft(path, max_mb=ctx.max_upload_mb)
-    except AssistantError as exc:
-        return [[0, "", f"⚠️ {exc}", "", "", ""]], []
-    findings = ctx.detector.review(draft)
-    with ctx.lock:
-        result = build(draft, findings, ctx.index.store)
-    out = Path(tempfile.mkdtemp(prefix="review-"))
-    docx(result, draft, out / "审查意见.docx")
-    (out / "审查意见.md").write_text(markdown(result, draft), encoding="utf-8")
-    ctx.audit.record(user, role, "review", input_bytes=raw, clause_ids=sorted({c for f in findings for c in f.provisions}),
-                     index_snapshot=ctx.index.store.snapshot(), answer=json.dumps(result["findings"], ensure_ascii=False))
-    rows = [[f.clause_index, f.clause_label, f.category, f.severity, "、".join(f.articles), f.suggestion] for f in findings]
-    if not rows:
-        rows = [[0, "", f"全部 {len(draft.clauses)} 个条款未发现问题", "", "", ""]]
-    return rows, [str(out / "审查意见.docx"), str(out / "审查意见.md")]
-
-
 DOC_HEADERS = ["标题", "文号", "层级", "地区", "类别", "施行", "状态", "条款数", "文件", "导入时间"]
 
 
@@ -391,14 +365,7 @@ def build_app(ctx: AppContext):
 
         tab_rules.build(ctx, gr, handler)
         tab_compare.build(ctx, gr, handler)
-
-        with gr.Tab("文稿审查"):
-            draft = gr.File(label="上传文稿（.docx .txt .md）", type="filepath")
-            review_btn = gr.Button("开始审查", variant="primary")
-            findings = gr.Dataframe(headers=["条款序号", "条款", "问题类别", "风险", "依据", "修改建议"], wrap=True)
-            review_files = gr.File(label="下载审查意见", file_count="multiple")
-            review_btn.click(handler(lambda f, request: review_draft(ctx, f, request), 1, gr), [draft],
-                             [findings, review_files], api_name="review")
+        tab_review.build(ctx, gr, handler)
 
         with gr.Tab("知识库"):
             with gr.Row():

