@@ -16,10 +16,12 @@ class _Req:
 @pytest.fixture(scope="module")
 def ctx(real_index, tmp_path_factory):
     from assistant.app.ui import AppContext
+    from assistant.app.uploads import Uploads
 
     users = Users({"jing": {"password_hash": hash_password("j"), "role": "经办人员"},
                    "shen": {"password_hash": hash_password("s"), "role": "审查人员"}})
-    return AppContext(real_index.root, AuditLog(tmp_path_factory.mktemp("audit") / "a.sqlite"), users)
+    return AppContext(real_index.root, AuditLog(tmp_path_factory.mktemp("audit") / "a.sqlite"), users,
+                      uploads=Uploads(roots=(tmp_path_factory.getbasetemp().resolve(),)))
 
 
 def test_review_rows_show_span_and_article_12_hint(ctx, tmp_path):
