@@ -14,7 +14,7 @@ from assistant.evaluate.data import fixed_subset, load_qa, stard_gold
 from assistant.evaluate.metrics import matches, score
 from assistant.evaluate.report import gate, headline
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REG = "fair-competition-review-regulation-2024"
 
 

@@ -13,7 +13,7 @@ from assistant.app.users import Users, hash_password
 from assistant.errors import AssistantError
 from assistant.match.service import DEFAULT_RULE_DIRS
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_audit_chain_detects_an_edited_row(tmp_path, capsys):

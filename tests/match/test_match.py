@@ -13,7 +13,7 @@ from assistant.match.profile import parse_profile
 from assistant.match.service import DEFAULT_RULE_DIRS, PACKAGED_RULES, match
 
 pytestmark = pytest.mark.slow
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RULES = list(DEFAULT_RULE_DIRS)
 LIUHE, LINGANG, DEMO = date(2024, 6, 1), date(2017, 6, 1), date(2025, 6, 1)
 

@@ -11,7 +11,7 @@ import yaml
 from assistant.review.detect import Detector
 from assistant.review.draft import DraftClause, split
 
-COMPLIANT = yaml.safe_load((Path(__file__).parent / "data" / "compliant_clauses.yaml").read_text(encoding="utf-8"))
+COMPLIANT = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "compliant_clauses.yaml").read_text(encoding="utf-8"))
 
 VIOLATIONS = [  # written for this test in the style of real drafts
     ("对在本县注册并纳税的企业，按其缴纳增值税地方留成部分的50%给予奖励。", "公平竞争审查条例第十条第二项"),
@@ -66,7 +66,7 @@ def test_traditional_characters_are_normalised(detector):
 
 
 def test_draft_keeps_numbering(detector):
-    draft = split((Path(__file__).resolve().parents[1] / "corpus" / "demo-investment-agreement-draft.md").read_text(encoding="utf-8"), "d")
+    draft = split((Path(__file__).resolve().parents[2] / "corpus" / "demo-investment-agreement-draft.md").read_text(encoding="utf-8"), "d")
     labels = [c.label for c in draft.clauses]
     assert "第五条" in labels and "第三条" in labels
     findings = {f.clause_label: f for f in detector.review(draft)}
@@ -112,7 +112,7 @@ def test_cli_markdown_and_docx_report(real_index, tmp_path, capsys):
 
     from assistant.cli.main import main
 
-    draft = Path(__file__).resolve().parents[1] / "corpus" / "demo-investment-agreement-draft.md"
+    draft = Path(__file__).resolve().parents[2] / "corpus" / "demo-investment-agreement-draft.md"
     assert main(["review", str(draft), "--index", str(real_index.root), "--format", "md"]) == 0
     md = capsys.readouterr().out
     assert "第五条" in md and "《公平竞争审查条例》第十条第二项" in md and "未发现问题" in md and "审查人（签字）" in md
@@ -186,7 +186,7 @@ def test_held_out_figures_do_not_regress(shared_corpus):
     """The measured figures in eval/README.md, as a floor (held-back cases are never used for training)."""
     import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "eval"))
     from review_eval import measure
 
     r = measure(shared_corpus.parent / "eval" / "cases-dev.jsonl", "held", COMPLIANT)

@@ -12,7 +12,7 @@ import yaml
 from assistant.retrieve import Filters
 
 pytestmark = pytest.mark.slow
-CASES = yaml.safe_load((Path(__file__).parent / "data" / "shared_queries.yaml").read_text(encoding="utf-8"))
+CASES = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "shared_queries.yaml").read_text(encoding="utf-8"))
 
 
 def test_all_37_documents_ingested(real_index, shared_corpus):

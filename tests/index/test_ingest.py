@@ -18,7 +18,7 @@ from assistant.cli.main import main
 from assistant.index import Index
 from assistant.index.ingest import ingest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FCR = """# 公平竞争审查条例
 
 第一条 为了规范公平竞争审查工作，促进市场公平竞争，制定本条例。

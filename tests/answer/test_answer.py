@@ -13,7 +13,7 @@ from assistant.answer.extractive import REFUSAL, ExtractiveAnswerer, resolve
 from assistant.retrieve import Filters
 
 pytestmark = pytest.mark.slow
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CASES = yaml.safe_load((REPO / "tests" / "data" / "shared_queries.yaml").read_text(encoding="utf-8"))
 OUT_OF_SCOPE = yaml.safe_load((REPO / "eval" / "answer_calibration.yaml").read_text(encoding="utf-8"))
 
