@@ -9,7 +9,7 @@ return clauses; a naive chunk covers every article it overlaps substantially (ge
 from __future__ import annotations
 
 import uuid
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 

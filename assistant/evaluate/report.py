@@ -107,7 +107,7 @@ def markdown(report: dict) -> str:
         base = r["systems"].get("bm25", {}).get("R@10")
         naive = r["systems"].get("naive_langchain", {}).get("R@10")
         for name, m in r["systems"].items():
-            ratio = lambda b: f"{m['R@10'] / b:.2f}×" if b else "—"  # noqa: E731
+            ratio = lambda b, m=m: f"{m['R@10'] / b:.2f}×" if b else "—"  # noqa: E731
             lines.append(f"| {name} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['R@10']:.3f} | {m['R@100']:.3f} | {m['MRR@10']:.3f} | "
                          f"{m['nDCG@10']:.3f} | {m['ms_per_query']} | {ratio(base)} | {ratio(naive)} |")
         if "naive_langchain_per_chunk" in r["systems"]:

@@ -34,7 +34,7 @@ class Index:
         self._vectors = None
 
     @classmethod
-    def open(cls, root: str | Path, embedder: str | None = None, create: bool = True, chroma: str | None = None) -> "Index":
+    def open(cls, root: str | Path, embedder: str | None = None, create: bool = True, chroma: str | None = None) -> Index:
         """`chroma="http://host:8000"` keeps the vectors in a Chroma server (recorded in index.json at creation;
         POLICY_ASSISTANT_CHROMA_URL overrides the address later, e.g. when the server moves)."""
         root = Path(root)

@@ -7,7 +7,7 @@ import json
 import sqlite3
 import time
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..documents.model import Chunk, Clause, DocMeta, Document
 from ..documents.supersede import supersede
@@ -155,7 +155,7 @@ class Store:
             return cached
         h = hashlib.sha256()
         for doc_id, sha, meta in self.db.execute("SELECT doc_id, sha256, meta FROM documents ORDER BY doc_id"):
-            h.update(f"{doc_id}\0{sha}\0{meta}\n".encode("utf-8"))
+            h.update(f"{doc_id}\0{sha}\0{meta}\n".encode())
         for (cid,) in self.db.execute("SELECT chunk_id FROM chunks ORDER BY chunk_id"):
             h.update(cid.encode("utf-8") + b"\n")
         value = h.hexdigest()[:16]
@@ -165,7 +165,7 @@ class Store:
         return value
 
 
-def retokenize(store: "Store") -> None:
+def retokenize(store: Store) -> None:
     """Rebuild every chunk's BM25 tokens with the current tokenizer (after a tokenizer change)."""
     from .tokenize import VERSION
 

@@ -23,7 +23,7 @@ class LLMSettings:
     temperature: float = 0.0
 
     @classmethod
-    def from_env(cls, env=os.environ) -> "LLMSettings | None":
+    def from_env(cls, env=os.environ) -> LLMSettings | None:
         """POLICY_ASSISTANT_LLM_BASE_URL (unset → no LLM), _MODEL, _API_KEY, _TIMEOUT, _MAX_TOKENS."""
         base = env.get("POLICY_ASSISTANT_LLM_BASE_URL", "").strip()
         if not base:
@@ -78,7 +78,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--llm-timeout", type=float, default=None, help="超时秒数（默认 60）")
 
 
-def from_args(args, env=os.environ) -> "LLMSettings | None":
+def from_args(args, env=os.environ) -> LLMSettings | None:
     merged = dict(env)
     if getattr(args, "llm_base_url", None):
         merged["POLICY_ASSISTANT_LLM_BASE_URL"] = args.llm_base_url

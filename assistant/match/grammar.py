@@ -258,7 +258,7 @@ def read_benefit(u: Unit, default_base: str | None = None) -> dict:
                 return ben
     if spans and rates and not any(r[5] for r in rates):
         per_year: dict[int, tuple[float, str]] = {}
-        for a, b_, s, e in spans:
+        for a, b_, _s, e in spans:
             nxt = next((r for r in rates if r[4] >= e), None)
             if nxt is None or any(s2 > e and s2 < nxt[4] for _, _, s2, _ in spans):
                 continue

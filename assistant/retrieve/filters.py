@@ -36,17 +36,14 @@ class Filters:
     def allows(self, meta: DocMeta, doc_id: str | None = None) -> bool:
         if self.docs is not None and doc_id not in self.docs:
             return False
-        if self.region:
-            # national documents apply everywhere; local ones must match the asked region
-            if meta.region != "全国" and not (meta.region and (self.region in meta.region or meta.region in self.region)):
-                return False
+        # national documents apply everywhere; local ones must match the asked region
+        if self.region and meta.region != "全国" and not (meta.region and (self.region in meta.region or meta.region in self.region)):
+            return False
         if self.level and meta.level != self.level:
             return False
         if self.kind and meta.kind != self.kind:
             return False
-        if self.as_of is not None and not self.include_inactive and meta.status(self.as_of) != "in_force":
-            return False
-        return True
+        return self.as_of is None or self.include_inactive or meta.status(self.as_of) == "in_force"
 
     @property
     def active(self) -> bool:

@@ -33,7 +33,7 @@ class QuestionMemory:
         self.embedder = embedder
 
     @classmethod
-    def build(cls, pairs, embedder: Embedder) -> "QuestionMemory":
+    def build(cls, pairs, embedder: Embedder) -> QuestionMemory:
         entries = [KnownQuestion(q, tuple(ids)) for q, ids in pairs if q and ids]
         vectors = embedder.embed_queries([e.question for e in entries]) if entries else np.zeros((0, 1), np.float32)
         return cls(entries, vectors, embedder)

@@ -47,7 +47,7 @@ def cite_article(article: str) -> str:
     """`公平竞争审查条例第十条第二项` → 《公平竞争审查条例》第十条第二项 (already quoted names are kept)."""
     if article.startswith("《"):
         return article
-    for short, full in _SHORT:
+    for short, _full in _SHORT:
         if article.startswith(short) and re.match(r"第", article[len(short):]):
             return f"《{short}》{article[len(short):]}"
     return article

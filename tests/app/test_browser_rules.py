@@ -79,7 +79,7 @@ def open_candidate(page, clause_tail: str, ctx) -> str:
 def test_reviewer_approves_and_match_uses_it(browser, server):
     url, ctx = server
     page = login(browser, url, "shen", "shen-pw")
-    rule_id = open_candidate(page, "二、/（一）/4、", ctx)
+    open_candidate(page, "二、/（一）/4、", ctx)
     assert "<mark>3%</mark>" in page.content() and "<mark>2000万元</mark>" in page.content()
     page.screenshot(path=str(ARTIFACTS / "rules-01-candidate.png"), full_page=True)
     page.get_by_role("button", name="审核通过").click()

@@ -31,7 +31,7 @@ class OpenAIEmbedder(Embedder):
         self.timeout = timeout
 
     @classmethod
-    def from_spec(cls, spec: str) -> "OpenAIEmbedder":
+    def from_spec(cls, spec: str) -> OpenAIEmbedder:
         url, _, model = (spec or os.environ.get("POLICY_ASSISTANT_EMBED_URL", "")).partition("#")
         return cls(url, model or "multilingual-e5-small-q4")
 
