@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..errors import LoadError, SkipFile
 from . import meta as meta_mod
-from .load import IGNORED_NAMES, read_text
+from .load import IGNORED_NAMES, load_file
 from .model import Document
 
 
@@ -70,7 +70,8 @@ def load_overrides(path: Path) -> dict[str, dict]:
 
 def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float, overrides: dict[str, dict] | None = None) -> Document:
     """Read one file; metadata from text, then MANIFEST.tsv, then an overlay file, then YAML front matter."""
-    text = read_text(src.path, src.rel, max_mb=max_mb)
+    loaded = load_file(src.path, src.rel, max_mb=max_mb)
+    text = loaded.text
     front, body = meta_mod.split_front_matter(text, src.rel)
     folder = src.path.parent
     if folder not in manifests:
@@ -79,6 +80,7 @@ def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float, o
         except Exception as exc:  # a bad manifest must not stop ingest
             raise LoadError(f"{folder}/MANIFEST.tsv", f"无法读取：{exc}") from exc
     meta = meta_mod.from_text(body, src.rel)
+    meta = meta_mod.merge(meta, hint_fields(loaded.hints), src.rel)
     meta = meta_mod.merge(meta, manifests[folder].get(src.path.name, {}), src.rel)
     if overrides:
         meta = meta_mod.merge(meta, overrides.get(src.rel) or overrides.get(src.path.name) or {}, src.rel)
@@ -87,7 +89,19 @@ def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float, o
         meta = replace(meta, sample=True)
     meta = meta_mod.infer(meta)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Document(doc_id=slug(src.rel), file=src.rel, sha256=digest, text=body, meta=meta)
+    return Document(doc_id=slug(src.rel), file=src.rel, sha256=digest, text=body, meta=meta, hints=dict(loaded.hints))
+
+
+def hint_fields(hints: dict[str, str]) -> dict:
+    """Loader hints (portal info table) as metadata fields; text guesses yield to them, files and front matter win."""
+    out: dict = {}
+    if hints.get("issuer"):
+        out["issuer"] = hints["issuer"]
+    if hints.get("doc_number") and meta_mod.DOC_NUMBER.search(hints["doc_number"]):
+        out["doc_number"] = hints["doc_number"]
+    if hints.get("issued"):
+        out.update({k: v for k, v in meta_mod.parse_dates(hints["issued"]).items() if k == "published"})
+    return out
 
 
 def load_all(paths: list[Path], max_mb: float = 50) -> list[Document]:
