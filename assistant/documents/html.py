@@ -119,6 +119,7 @@ def _render(root, lines: list[str]) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if tag in BLOCK:
             flush()
+            has_image[0] = _near_image(el)
         if tag == "img":
             has_image[0] = True
         heading = re.fullmatch(r"h([1-6])", tag)
@@ -143,6 +144,13 @@ def _render(root, lines: list[str]) -> None:
         for child in reversed(list(el)):
             stack.append((child, inside, False))
     flush()
+
+
+def _near_image(el) -> bool:
+    """An image in the block itself or directly beside it (a QR code with 「扫一扫」 under it)."""
+    parent = el.getparent()
+    around = list(el) + (list(parent) if parent is not None else [])
+    return any(isinstance(c.tag, str) and c.tag.lower() == "img" for c in around)
 
 
 def _chrome(text: str, linked: str, image: bool) -> bool:

@@ -9,6 +9,7 @@ sorted left to right; lines then join into paragraphs by geometry (a line reachi
 from __future__ import annotations
 
 import math
+import re
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from .limits import LIMITS, Limits
 # progress(file, page, pages) while a file is being recognised; set by ingest / the app
 PAGE_PROGRESS: ContextVar[Callable[[str, int, int], None] | None] = ContextVar("PAGE_PROGRESS", default=None)
 _ENGINE = None
+LEADING_LABEL = re.compile(r"^(第[〇零一二两三四五六七八九十百千\d]+[条章节])(?=[^\s，。、；：）)的规之])")
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ def lines_of(boxes: list[Box]) -> tuple[list[str], list[bool]]:
         for (_, prev), (_, cur) in zip(row, row[1:]):
             gap = cur.x0 - prev.x1
             text += (" | " if gap > 4 * h else " " if gap > 0.6 * h else "") + cur.text
+        if row[0][1].x0 > left + 1.2 * h:  # an indented line starts a paragraph: 「第一条为…」 → 「第一条 为…」
+            text = LEADING_LABEL.sub(r"\1 ", text, count=1)
         lines.append(text)
         full.append(row[-1][1].x1 >= right - 1.5 * h and row[0][1].x0 <= left + 2.5 * h)
     return lines, full

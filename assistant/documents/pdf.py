@@ -46,7 +46,9 @@ def load_pdf(data: bytes, display: str) -> str:
         n = len(reader.pages)
         if n > LIMITS.max_pages:
             raise LoadError(display, f"PDF 共 {n} 页，超过上限 {LIMITS.max_pages} 页，请拆分后再导入")
-        texts = [page.extract_text() or "" for page in reader.pages]
+        texts = _pdfium_texts(data)
+        if texts is None:
+            texts = [page.extract_text() or "" for page in reader.pages]
     except LoadError:
         raise
     except Exception as exc:
@@ -68,6 +70,25 @@ def load_pdf(data: bytes, display: str) -> str:
         what = "OCR 未识别出文字（图片过于模糊或空白页）" if todo else "PDF 中没有可提取的文字"
         raise LoadError(display, what)
     return text
+
+
+def _pdfium_texts(data: bytes) -> list[str] | None:
+    """Text layer via PDFium (keeps runs of one baseline on one line); None when pypdfium2 is not installed."""
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
+        return None
+    pdf = pdfium.PdfDocument(data)
+    try:
+        out = []
+        for page in pdf:
+            textpage = page.get_textpage()
+            out.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            textpage.close()
+            page.close()
+        return out
+    finally:
+        pdf.close()
 
 
 def _ocr_pages(data: bytes, display: str, todo: list[int]):

@@ -63,13 +63,16 @@ def _shape(line: str) -> str:
 
 def furniture_mask(pages: list[list[str]]) -> list[list[bool]]:
     """False for page numbers (「— 2 —」「-2-」「第 2 页 共 9 页」) and running headers/footers: lines among the first
-    or last two of a page whose shape (digits ignored) recurs there on at least half of the pages (3 pages or more)."""
+    or last two of a page whose shape (digits ignored) recurs there on at least two pages and half of them, and never inside a page."""
     edges: Counter = Counter()
+    middle: set[str] = set()
     for page in pages:
         body = [l for l in page if l.strip()]
         for shape in set(_shape(x) for x in body[:2] + body[-2:]):
             edges[shape] += 1
-    running = {s for s, n in edges.items() if len(pages) >= 3 and n >= max(2, len(pages) / 2) and s and len(s) <= 60}
+        middle.update(_shape(x) for x in body[2:-2])
+    # a line that also occurs inside a page is content that happens to repeat (「牵头单位：区经信局」)
+    running = {s for s, n in edges.items() if n >= max(2, len(pages) / 2) and s and len(s) <= 60 and s not in middle}
     masks = []
     for page in pages:
         idx = [i for i, l in enumerate(page) if l.strip()]
