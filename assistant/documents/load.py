@@ -116,18 +116,23 @@ def decode(data: bytes, display: str) -> str:
 
 
 def _utf16_by_nuls(data: bytes) -> str | None:
-    """UTF-16 without a BOM: ASCII characters (newlines, digits) leave NULs on every other byte."""
+    """UTF-16 without a BOM: ASCII characters (newlines, digits) leave NULs on every other byte. The byte order
+    whose decoding reads as text (CJK, ASCII, whitespace) wins."""
     if len(data) % 2:
         return None
-    even, odd = data[0::2].count(0), data[1::2].count(0)
-    if even + odd < 2 or min(even, odd) > 0.05 * (even + odd):
-        return None
-    codec = "utf-16-le" if odd > even else "utf-16-be"
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError:
-        return None
-    return text if "\x00" not in text else None
+    best, score = None, 0.0
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or not text:
+            continue
+        good = sum(1 for c in text if c.isspace() or " " <= c <= "~" or "\u4e00" <= c <= "\u9fff"
+                   or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef") / len(text)
+        if good > score:
+            best, score = text, good
+    return best if score >= 0.9 else None
 
 
 def _cjk_share(text: str) -> float:

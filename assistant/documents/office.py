@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
 import shutil
 import subprocess
 import tempfile
@@ -123,6 +125,9 @@ def _format_number(n: int, fmt: str) -> str:
     return str(n)
 
 
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -138,15 +143,25 @@ def load_legacy_word(data: bytes, display: str, ext: str) -> str:
         out = Path(tmp) / "out"
         cmd = [exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore", "--nolockcheck",
                "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(src)]
+        if data.startswith(OLE):  # a real Word 97–2003 / WPS file: without this a damaged one is imported as text
+            cmd.insert(3, "--infilter=MS Word 97")
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp,
+                                start_new_session=True)  # own process group: a time-out kills soffice.bin too
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=LIMITS.convert_seconds, cwd=tmp,
-                                  start_new_session=True)
+            proc.wait(timeout=LIMITS.convert_seconds)
         except subprocess.TimeoutExpired as exc:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
             raise LoadError(display, f"{ext} 转换超时（超过 {LIMITS.convert_seconds:g} 秒），文件可能已损坏") from exc
         result = out / "input.docx"
         if proc.returncode != 0 or not result.exists() or result.stat().st_size == 0:
             raise LoadError(display, f"LibreOffice 无法转换此 {ext} 文件（文件已损坏或不是 Word/WPS 文档）")
-        return load_docx(result.read_bytes(), display)
+        text = load_docx(result.read_bytes(), display)
+    from .pdf import plausible
+
+    if plausible(text) < 0.6:  # LibreOffice imports unreadable bytes as text rather than failing
+        raise LoadError(display, f"LibreOffice 无法正确读取此 {ext} 文件（转换结果为乱码，文件可能已损坏）")
+    return text
 
 
 def load_xlsx(data: bytes, display: str) -> str:
