@@ -372,6 +372,9 @@ def build_app(ctx: AppContext):
                              api_name="ingest").then(lambda: documents(ctx), None, docs)
             remove_btn.click(_handler(lambda d, request: admin_remove(ctx, d, request), 1, gr), [remove_id], [admin_out],
                              api_name="remove").then(lambda: documents(ctx), None, docs)
+        from . import tab_kb_upload
+
+        tab_kb_upload.build(ctx, gr, _handler)
     return app
 
 

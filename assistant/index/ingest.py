@@ -61,8 +61,11 @@ def reconcile(index: Index, progress: Callable[[int], None] | None = None) -> in
 
 
 def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_progress: bool = True,
-           overrides: dict[str, dict] | None = None) -> IngestReport:
-    """`overrides`: metadata overlay by file name (e.g. a repeal the source folder does not record)."""
+           overrides: dict[str, dict] | None = None,
+           on_file: Callable[[int, int, str], None] | None = None,
+           on_page: Callable[[str, int, int], None] | None = None) -> IngestReport:
+    """`overrides`: metadata overlay by file name (e.g. a repeal the source folder does not record).
+    `on_file(i, n, file)` before each file and `on_page(file, page, pages)` during OCR report progress (the app)."""
     report = IngestReport()
     report.repaired = reconcile(index)
     store = index.store
@@ -86,8 +89,13 @@ def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_pr
                 roots.add(str(item.root))
 
     bar = _progress(len(sources), show_progress)
-    for src in sources:
+    from ..documents.ocr import PAGE_PROGRESS
+
+    token = PAGE_PROGRESS.set(on_page or (lambda f, i, n: bar.set_postfix_str(f"{f[-30:]} OCR 第 {i}/{n} 页")))
+    for number, src in enumerate(sources, 1):
         bar.set_postfix_str(src.rel[-40:], refresh=False)
+        if on_file:
+            on_file(number, len(sources), src.rel)
         try:
             doc = load_document(src, manifests, max_mb, overrides)
         except SkipFile as exc:
@@ -122,6 +130,7 @@ def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_pr
         report.results.append(FileResult(src.rel, status, doc_id=doc.doc_id, chunks=n))
         bar.update(1)
     bar.close()
+    PAGE_PROGRESS.reset(token)
 
     # documents under an ingested root whose file is gone: delete (a file that failed to load is kept)
     for doc_id, row in rows.items():
