@@ -44,10 +44,10 @@ def read_policy(path: Path) -> Policy:
     return Policy(Path(path).stem, title, tuple(blocks))
 
 
-def _wrap(text: str, font, width: float) -> list[str]:
+def _wrap(text: str, font, width: float, first_indent: float = 0) -> list[str]:
     lines, cur = [], ""
     for ch in text:
-        if font.getlength(cur + ch) > width and cur:
+        if font.getlength(cur + ch) > width - (0 if lines else first_indent) and cur:
             lines.append(cur)
             cur = ch
         else:
@@ -74,7 +74,7 @@ def scan_pages(policy: Policy, seed: int = 0, skew: float = 0.7, noise: float = 
         font = head if level else body
         indent = 0 if level else 2 * size
         first = True
-        for line in _wrap(text, font, w - 2 * margin - (indent if True else 0)):
+        for line in _wrap(text, font, w - 2 * margin, indent):
             items.append((font, line, indent if first else 0))
             first = False
     per_page = (h - 2 * margin - line_h) // line_h
