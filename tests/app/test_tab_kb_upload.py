@@ -105,3 +105,20 @@ def test_names_are_cleaned_and_never_overwrite(tmp_path):
     (other / "a.md").write_text("2", encoding="utf-8")
     staged, _ = stage_uploads([str(tmp_path / "a.md"), str(other / "a.md")], tmp_path / "up")
     assert [p.name for p in staged] == ["a.md", "a-2.md"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_uploaded_scan_and_doc_are_searchable(ctx, tmp_path):
+    if not COUNTY.exists():
+        pytest.skip("county policies not found")
+    scan = fx.scan_pdf(fx.read_policy(COUNTY / "sichuan-neijiang-zhaoshang-youhui-guiding-2005.md"), tmp_path / "内江扫描件.pdf")
+    doc = fx.doc_file(fx.read_policy(COUNTY / "heilongjiang-daxinganling-zhaoshang-youhui-2010.md"), tmp_path / "大兴安岭.doc")
+    pages = []
+    summary, rows = upload_ingest(ctx, [str(scan), str(doc)], _Req("admin"),
+                                  progress=lambda value, desc="": pages.append(desc))
+    assert [r[1] for r in rows] == ["新增", "新增"], rows
+    assert any("OCR 第 1/1 页" in d for d in pages)
+    for row in rows:
+        doc_id = row[0].rsplit(".", 1)[0]
+        hits = ctx.retriever.search(row[2], k=20)
+        assert any(h.chunk.doc_id == doc_id for h in hits), (row, [h.chunk.doc_id for h in hits])
