@@ -76,20 +76,43 @@ def _info_table(root) -> dict[str, str]:
                 continue
             seen.add(id(anc))
             text = _text(anc)
-            if len(text) <= 600 and len(set(_LABEL_RE.findall(text))) >= 2:
+            # label-dense: fields that start a cell or a 「标签：」 run, not prose that names one
+            labels = len({m.group(1) for f in _fragments(anc) if (m := _LABEL_RE.match(f))})
+            if labels >= 2 and len(text) <= 80 * labels:
                 candidates.append(anc)
-    inner = set(id(a) for el in candidates for a in el.iterancestors())
-    smallest = [el for el in candidates if id(el) not in inner]  # no other candidate inside
-    for el in smallest:
-        text = " ".join(t.strip() for t in el.itertext() if t.strip())
-        parts = _LABEL_RE.split(text)
-        for label, value in zip(parts[1::2], parts[2::2]):
-            value = re.sub(r"\s+", " ", value).strip(" ：:|")
-            key = HINT_LABELS[label]
+    ids = {id(c) for c in candidates}
+    outer = [el for el in candidates if not any(id(a) in ids for a in el.iterancestors())]
+    for el in outer:
+        for key, value in _pairs(_fragments(el)):
             if value and len(value) <= 80 and key not in hints:
                 hints[key] = value
         _remove(el)
     return hints
+
+
+ANY_LABEL = re.compile(r"^([\u4e00-\u9fa5]{2,6})\s*[:：]\s*(.*)$")
+
+
+def _fragments(el) -> list[str]:
+    """Text runs of an element, split before inline 「××：」 labels."""
+    return [f for t in el.itertext() if t.strip() for f in re.split(r"\s+(?=[\u4e00-\u9fa5]{2,6}\s*[:：])", t.strip())]
+
+
+def _pairs(fragments: list[str]):
+    """Label → value: inline (「索引号：…」) or the next cell after a label cell (「索引号」|「…」)."""
+    pending = None
+    for frag in fragments:
+        known = _LABEL_RE.match(frag)
+        if known:
+            rest = frag[known.end():].strip(" ：:|")
+            if rest:
+                yield HINT_LABELS[known.group(1)], rest
+                pending = None
+            else:
+                pending = HINT_LABELS[known.group(1)]
+        elif pending:
+            yield pending, frag.strip(" ：:|")
+            pending = None
 
 
 def _render(root, lines: list[str]) -> None:

@@ -206,3 +206,37 @@ def test_portal_hints_reach_the_document_metadata(panxian, tmp_path):
     doc = load_document(next(scan([tmp_path])), {}, 50)
     assert doc.meta.doc_number == "县政发〔2023〕12号" and doc.meta.published == "2023-05-12"
     assert doc.meta.issuer == "县人民政府办公室" and doc.hints["index_no"] == "11522000/2023-00125"
+
+
+def test_info_table_layouts_cells_inline_and_prose_that_names_a_label():
+    from assistant.documents.html import load_html
+
+    cells = """<table><tr><th>索引号</th><td>11522/2023-1</td><th>主题分类</th><td>综合政务</td></tr>
+    <tr><th>发布机构</th><td>某县人民政府</td><th>成文日期</th><td>2023年05月12日</td></tr>
+    <tr><th>发文字号</th><td>某政发〔2023〕3号</td><th>有效性</th><td>有效</td></tr></table><h1>某办法</h1><p>第一条 正文。</p>"""
+    text, hints = load_html(cells, "a.html")
+    assert hints == {"index_no": "11522/2023-1", "issuer": "某县人民政府", "issued": "2023年05月12日",
+                     "doc_number": "某政发〔2023〕3号"}
+    assert text == "# 某办法\n第一条 正文。"
+    prose = "第一条 本办法所称发布机构，是指印发文件的机关；文号按规定编排，" + "其余内容从略。" * 3
+    inline = f"<div>索引号：A-1 发布机构：县政府 发布日期：2020-01-02</div><h1>某办法</h1><p>{prose}</p>"
+    text, hints = load_html(inline, "b.html")
+    assert hints == {"index_no": "A-1", "issuer": "县政府", "issued": "2020-01-02"}
+    assert prose in text  # prose naming 发布机构 and 文号 is not an info table
+
+
+def test_textfix_units():
+    from assistant.documents.textfix import fix_spacing, furniture_mask, join_wrapped
+
+    assert fix_spacing("投资 1 亿元 以上 的项目，给予 50% 奖励") == "投资1亿元以上的项目，给予50%奖励"
+    assert fix_spacing("第三条 按 3 : 3 : 4 比例") == "第三条 按3 : 3 : 4比例"  # the label's space is kept
+    lines = ["第一条 为了促进招商引资工作，加快县域经济发展，根据有关法律法", "规的规定，制定本办法。",
+             "第二条 本办法适用于在本县投资的企业，以及县外投资者的新增", "投资。", "（一）工业项目；"]
+    assert join_wrapped(lines) == ["第一条 为了促进招商引资工作，加快县域经济发展，根据有关法律法规的规定，制定本办法。",
+                                   "第二条 本办法适用于在本县投资的企业，以及县外投资者的新增投资。", "（一）工业项目；"]
+    pages = [["县政府文件", "正文一", "牵头单位：区经信局", "— 1 —"], ["县政府文件", "正文二", "牵头单位：区经信局", "-2-"],
+             ["县政府文件", "正文三", "牵头单位：区经信局", "正文四", "正文五", "第 3 页 共 3 页"]]
+    masks = furniture_mask(pages)
+    kept = [l for p, m in zip(pages, masks) for l, k in zip(p, m) if k]
+    # the repeated header and page numbers go; a repeated line that also occurs inside a page is content
+    assert kept == ["正文一", "牵头单位：区经信局", "正文二", "牵头单位：区经信局", "正文三", "牵头单位：区经信局", "正文四", "正文五"]
