@@ -46,7 +46,7 @@ def load_pdf(data: bytes, display: str) -> str:
         n = len(reader.pages)
         if n > LIMITS.max_pages:
             raise LoadError(display, f"PDF 共 {n} 页，超过上限 {LIMITS.max_pages} 页，请拆分后再导入")
-        texts = _pdfium_texts(data)
+        texts = _pdfium_texts(data, display)
         if texts is None:
             texts = [page.extract_text() or "" for page in reader.pages]
     except LoadError:
@@ -72,7 +72,7 @@ def load_pdf(data: bytes, display: str) -> str:
     return text
 
 
-def _pdfium_texts(data: bytes) -> list[str] | None:
+def _pdfium_texts(data: bytes, display: str = "PDF") -> list[str] | None:
     """Text layer via PDFium (keeps runs of one baseline on one line); None when pypdfium2 is not installed."""
     try:
         import pypdfium2 as pdfium
@@ -80,6 +80,8 @@ def _pdfium_texts(data: bytes) -> list[str] | None:
         return None
     pdf = pdfium.PdfDocument(data)
     try:
+        if len(pdf) > LIMITS.max_pages:  # its own page tree: a lying /Count must not get past the limit
+            raise LoadError(display, f"PDF 共 {len(pdf)} 页，超过上限 {LIMITS.max_pages} 页，请拆分后再导入")
         out = []
         for page in pdf:
             textpage = page.get_textpage()

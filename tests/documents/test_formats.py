@@ -86,7 +86,7 @@ def test_garbage_text_layer_page_is_ocred(panxian, tmp_path, monkeypatch):
     assert pdf.needs_ocr("\ue000\ue001\ue002\ue003" * 10)
     assert not pdf.needs_ocr("第一条 为加快招商引资步伐，优化投资环境。")
     # a page whose layer is private-use glyphs: OCR replaces it
-    monkeypatch.setattr(pdf, "_pdfium_texts", lambda data: ["\ue000\ue001\ue002" * 30])
+    monkeypatch.setattr(pdf, "_pdfium_texts", lambda data, display="": ["\ue000\ue001\ue002" * 30])
     text = read_text(fx.scan_pdf(panxian, tmp_path / "g.pdf", seed=1), "g.pdf")
     assert "\ue000" not in text and "招商引资" in text
 
