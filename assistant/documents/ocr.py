@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 from ..errors import LoadError
 from .limits import LIMITS, Limits
+from .textfix import cjk_punct
 
 # progress(file, page, pages) while a file is being recognised; set by ingest / the app
 PAGE_PROGRESS: ContextVar[Callable[[str, int, int], None] | None] = ContextVar("PAGE_PROGRESS", default=None)
@@ -104,7 +105,7 @@ def lines_of(boxes: list[Box]) -> tuple[list[str], list[bool]]:
             text += (" | " if gap > 4 * h else " " if gap > 0.6 * h else "") + cur.text
         if row[0][1].x0 > left + 0.9 * h:  # box height ≈ 1.2 characters; paragraphs indent two  # an indented line starts a paragraph: 「第一条为…」 → 「第一条 为…」
             text = LEADING_LABEL.sub(r"\1 ", text, count=1)
-        lines.append(text)
+        lines.append(cjk_punct(text))
         full.append(row[-1][1].x1 >= right - 1.5 * h and row[0][1].x0 <= left + 2.5 * h)
     return lines, full
 

@@ -30,6 +30,24 @@ def fix_spacing(line: str) -> str:
     return head + line
 
 
+_HALF = {"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+
+
+def cjk_punct(line: str) -> str:
+    """OCR reads some full-width punctuation as ASCII: 「(试行)」→「（试行）」 where a CJK character is next to it
+    (「3:3:4」 and 「1,000」 stay)."""
+    out = list(line)
+    for i, ch in enumerate(line):
+        if ch in _HALF:
+            before = line[i - 1] if i else ""
+            after = line[i + 1] if i + 1 < len(line) else ""
+            if re.match(rf"[{CJK}]", before) or re.match(rf"[{CJK}]", after) or (ch == ")" and "（" in "".join(out[:i])):
+                out[i] = _HALF[ch]
+    line = "".join(out)
+    # the year brackets of a 文号 (〔2011〕) come back half-matched as 〔2011] or [2011〕
+    return re.sub(r"[〔\[［(（](\d{4})[〕\]］)）](?=\s*\d+\s*号)", r"〔\1〕", line)
+
+
 def _cjk_end(a: str, b: str) -> bool:
     return bool(re.search(rf"[{CJK}{CJK_PUNCT}\d%]$", a)) or bool(re.match(rf"[{CJK}{CJK_PUNCT}]", b))
 

@@ -226,7 +226,11 @@ def test_info_table_layouts_cells_inline_and_prose_that_names_a_label():
 
 
 def test_textfix_units():
-    from assistant.documents.textfix import fix_spacing, furniture_mask, join_wrapped
+    from assistant.documents.textfix import cjk_punct, fix_spacing, furniture_mask, join_wrapped
+
+    assert cjk_punct("盘县招商引资优惠办法(试行)") == "盘县招商引资优惠办法（试行）"
+    assert cjk_punct("按4:3:3比例,分3年") == "按4:3:3比例，分3年"
+    assert cjk_punct("(砚发〔2011]20号)") == "（砚发〔2011〕20号）"
 
     assert fix_spacing("投资 1 亿元 以上 的项目，给予 50% 奖励") == "投资1亿元以上的项目，给予50%奖励"
     assert fix_spacing("第三条 按 3 : 3 : 4 比例") == "第三条 按3 : 3 : 4比例"  # the label's space is kept
