@@ -143,8 +143,6 @@ def text_pdf(policy: Policy, out: Path) -> Path:
             c.setFont("STSong-Light", size)
             c.drawString(x, y, run)
             x += pdfmetrics.stringWidth(run, "STSong-Light", size) + (6 if run[0].isdigit() else 0)
-            if run[0].isdigit():
-                x += 0
         y -= size * 1.8
     c.save()
     return out
