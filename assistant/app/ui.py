@@ -312,7 +312,7 @@ def build_app(ctx: AppContext):
 
     import gradio as gr
 
-    from . import tab_compare, tab_rules
+    from . import tab_compare, tab_kb_upload, tab_rules
 
     handler = functools.partial(_handler, audit=ctx.audit)  # crashes are audited
 
@@ -391,6 +391,7 @@ def build_app(ctx: AppContext):
                              [remove_id, remove_ok], [admin_out], api_name="remove").then(
                 lambda: (documents(ctx), gr.Dropdown(choices=document_choices(ctx), value=None), False), None,
                 [docs, remove_id, remove_ok])
+        tab_kb_upload.build(ctx, gr, handler)
     return app
 
 

@@ -153,12 +153,16 @@ def split_front_matter(text: str, display: str) -> tuple[dict, str]:
     end = text.find("\n---", 4)
     if end < 0:
         raise LoadError(display, "YAML 头部缺少结束行 ---")
+    from .safe_yaml import safe_load
+
     try:
-        data = yaml.safe_load(text[4:end]) or {}
+        data = safe_load(text[4:end]) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 2} 行" if mark else ""
         raise LoadError(display, f"YAML 头部格式错误{where}：{getattr(exc, 'problem', exc)}") from exc
+    except ValueError as exc:  # a bad date such as 2024-13-45, or the size limit
+        raise LoadError(display, f"YAML 头部无效：{exc}") from exc
     if not isinstance(data, dict):
         raise LoadError(display, "YAML 头部必须是键值对")
     return data, text[end + 4 :].lstrip("\n")

@@ -50,6 +50,7 @@ class Document:
     sha256: str
     text: str
     meta: DocMeta
+    hints: dict = field(default_factory=dict)  # from the loader: index_no, issuer, issued, doc_number (portal table)
 
 
 @dataclass(frozen=True)

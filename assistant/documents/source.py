@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..errors import LoadError, SkipFile
 from . import meta as meta_mod
-from .load import IGNORED_NAMES, SUPPORTED, read_text
+from .load import IGNORED_NAMES, SUPPORTED, load_file
 from .model import Document
 
 
@@ -106,7 +106,8 @@ def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float, o
                   manifest_errors: dict[Path, LoadError] | None = None) -> Document:
     """Read one file; metadata from text, then MANIFEST.tsv, then an overlay file, then YAML front matter.
     A MANIFEST.tsv that cannot be read is reported once in `manifest_errors`; its folder's files load without it."""
-    text = _read_stable(src, max_mb)
+    loaded = _read_stable(src, max_mb)
+    text = loaded.text
     front, body = meta_mod.split_front_matter(text, src.rel)
     folder = src.path.parent
     if folder not in manifests:
@@ -120,6 +121,7 @@ def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float, o
                 raise error from exc
             manifest_errors[folder] = error
     meta = meta_mod.from_text(body, src.rel)
+    meta = meta_mod.merge(meta, hint_fields(loaded.hints), src.rel)
     meta = meta_mod.merge(meta, manifests[folder].get(src.path.name, {}), src.rel)
     if overrides:
         meta = meta_mod.merge(meta, overrides.get(src.rel) or overrides.get(src.path.name) or {}, src.rel)
@@ -128,17 +130,29 @@ def load_document(src: SourceFile, manifests: dict[Path, dict], max_mb: float, o
         meta = replace(meta, sample=True)
     meta = meta_mod.infer(meta)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Document(doc_id=slug(src.rel), file=src.rel, sha256=digest, text=body, meta=meta)
+    return Document(doc_id=slug(src.rel), file=src.rel, sha256=digest, text=body, meta=meta, hints=dict(loaded.hints))
 
 
-def _read_stable(src: SourceFile, max_mb: float, tries: int = 3) -> str:
-    """The file's text, re-read when its size or mtime changed while it was being read (a file being written)."""
+def hint_fields(hints: dict[str, str]) -> dict:
+    """Loader hints (portal info table) as metadata fields; text guesses yield to them, files and front matter win."""
+    out: dict = {}
+    if hints.get("issuer"):
+        out["issuer"] = hints["issuer"]
+    if hints.get("doc_number") and meta_mod.DOC_NUMBER.search(hints["doc_number"]):
+        out["doc_number"] = hints["doc_number"]
+    if hints.get("issued"):
+        out.update({k: v for k, v in meta_mod.parse_dates(hints["issued"]).items() if k == "published"})
+    return out
+
+
+def _read_stable(src: SourceFile, max_mb: float, tries: int = 3):
+    """The loaded file, re-read when its size or mtime changed while it was being read (a file being written)."""
     for _ in range(tries):
         before = src.path.stat()
-        text = read_text(src.path, src.rel, max_mb=max_mb)
+        loaded = load_file(src.path, src.rel, max_mb=max_mb)
         after = src.path.stat()
         if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns):
-            return text
+            return loaded
     raise LoadError(src.rel, "文件在读取过程中不断变化（可能仍在写入），请写完后再导入")
 
 

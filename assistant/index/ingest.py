@@ -77,15 +77,18 @@ def reconcile(index: Index, progress: Callable[[int], None] | None = None) -> in
 
 
 def ingest(paths: list[Path], index: Index, max_mb: float = MAX_FILE_MB, show_progress: bool = True,
-           overrides: dict[str, dict] | None = None, lock_wait: float = 600.0) -> IngestReport:
-    """`overrides`: metadata overlay by file name (e.g. a repeal the source folder does not record)."""
+           overrides: dict[str, dict] | None = None, lock_wait: float = 600.0,
+           on_file: Callable[[int, int, str], None] | None = None,
+           on_page: Callable[[str, int, int], None] | None = None) -> IngestReport:
+    """`overrides`: metadata overlay by file name (e.g. a repeal the source folder does not record).
+    `on_file(i, n, file)` before each file and `on_page(file, page, pages)` during OCR report progress (the app)."""
     with index_lock(index.root, lock_wait):
         report = IngestReport()
         report.repaired = reconcile(index)
         paths = [Path(p) for p in paths]
         sources, scan_results, roots = _scan(paths)
         report.results.extend(scan_results)
-        plans = _classify(sources, index, max_mb, overrides, show_progress)
+        plans = _classify(sources, index, max_mb, overrides, show_progress, on_file, on_page)
         _write(plans, index, report, show_progress)
         _prune(index, roots, plans, report)
         index.store.snapshot()
@@ -107,7 +110,8 @@ def _scan(paths: list[Path]) -> tuple[list[SourceFile], list[FileResult], set[st
     return sources, results, roots
 
 
-def _classify(sources: list[SourceFile], index: Index, max_mb: float, overrides, show_progress: bool) -> list[_Plan]:
+def _classify(sources: list[SourceFile], index: Index, max_mb: float, overrides, show_progress: bool,
+              on_file=None, on_page=None) -> list[_Plan]:
     """Load every file and decide what happens to it. Ids are unique per run; of identical files the one with the
     smallest path is indexed, whatever the ingest history."""
     store = index.store
@@ -117,8 +121,13 @@ def _classify(sources: list[SourceFile], index: Index, max_mb: float, overrides,
     loaded: list[tuple[SourceFile, Document]] = []
     plans: list[_Plan] = []
     bar = _progress(len(sources), show_progress, "读取")
-    for src in sources:
+    from ..documents.ocr import PAGE_PROGRESS
+
+    token = PAGE_PROGRESS.set(on_page or (lambda f, i, n: bar.set_postfix_str(f"{f[-30:]} OCR 第 {i}/{n} 页")))
+    for number, src in enumerate(sources, 1):
         bar.set_postfix_str(src.rel[-40:], refresh=False)
+        if on_file:
+            on_file(number, len(sources), src.rel)
         try:
             loaded.append((src, load_document(src, manifests, max_mb, overrides, manifest_errors)))
         except SkipFile as exc:
@@ -128,6 +137,7 @@ def _classify(sources: list[SourceFile], index: Index, max_mb: float, overrides,
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the rest; the reason is reported
             plans.append(_Plan(src, FileResult(display_name(src.rel), "failed", f"无法读取（{type(exc).__name__}：{exc}）", slug(src.rel))))
         bar.update(1)
+    PAGE_PROGRESS.reset(token)
     bar.close()
     for folder, error in manifest_errors.items():
         plans.append(_Plan(SourceFile(folder / "MANIFEST.tsv", folder, error.file), FileResult(error.file, "failed", error.reason)))

@@ -124,8 +124,8 @@ def test_zip_that_is_not_a_docx(tmp_path):
         read_text(tmp_path / "x.docx", "x.docx")
 
 
-def test_image_only_pdf_needs_ocr(tmp_path):
-    with pytest.raises(LoadError, match="OCR"):
+def test_blank_scanned_pdf_is_refused_after_ocr(tmp_path):
+    with pytest.raises(LoadError, match="OCR 未识别出文字"):
         read_text(make_pdf(tmp_path / "scan.pdf", None), "scan.pdf")
 
 
@@ -139,9 +139,9 @@ def test_size_limit_and_unknown_extension(tmp_path):
     (tmp_path / "big.txt").write_bytes(ARTICLES.encode() * 2000)
     with pytest.raises(LoadError, match="文件过大"):
         read_text(tmp_path / "big.txt", "big.txt", max_mb=0.01)
-    (tmp_path / "a.xlsx").write_bytes(b"PK")
-    with pytest.raises(SkipFile, match="不支持的文件类型 .xlsx"):
-        read_text(tmp_path / "a.xlsx", "a.xlsx")
+    (tmp_path / "a.pptx").write_bytes(b"PK")
+    with pytest.raises(SkipFile, match="不支持的文件类型 .pptx"):
+        read_text(tmp_path / "a.pptx", "a.pptx")
 
 
 def test_manifest_date_field_forms():

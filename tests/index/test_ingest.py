@@ -93,11 +93,11 @@ def test_bad_file_does_not_stop_the_rest_nor_lose_indexed_data(kb, tmp_path):
     before = set(index.store.chunk_ids())
     (root / "fcr.md").write_bytes(b"")  # an indexed file becomes empty: keep the old version
     (root / "bad.docx").write_bytes(b"not a zip at all" * 10)
-    (root / "notes.xlsx").write_bytes(b"PK")
+    (root / "notes.pptx").write_bytes(b"PK")
     (root / "new.md").write_text("# 新办法\n\n第一条 本办法适用于招商引资项目。\n\n第二条 本办法自公布之日起施行。\n", encoding="utf-8")
     report = ingest([root], index, show_progress=False)
     st = statuses(report)
-    assert st["fcr.md"] == "failed" and st["bad.docx"] == "failed" and st["notes.xlsx"] == "skipped" and st["new.md"] == "added"
+    assert st["fcr.md"] == "failed" and st["bad.docx"] == "failed" and st["notes.pptx"] == "skipped" and st["new.md"] == "added"
     assert before <= set(index.store.chunk_ids())
     assert report.failed
 

@@ -106,16 +106,16 @@ def test_file_that_changes_while_read_is_read_again(tmp_path, index, monkeypatch
 
     root = tmp_path / "docs"
     path = write(root / "a.md", "甲办法", "旧内容。")
-    real_read, calls = source.read_text, []
+    real_read, calls = source.load_file, []
 
-    def read_while_writing(p, display, max_mb=50.0):
-        text = real_read(p, display, max_mb=max_mb)
+    def read_while_writing(p, display, max_mb=50.0, **kw):
+        loaded = real_read(p, display, max_mb=max_mb, **kw)
         if not calls:
             write(path, "甲办法", "写完之后的新内容，共有更多文字。")
         calls.append(p)
-        return text
+        return loaded
 
-    monkeypatch.setattr(source, "read_text", read_while_writing)
+    monkeypatch.setattr(source, "load_file", read_while_writing)
     ingest([root], index, show_progress=False)
     assert len(calls) == 2 and "写完之后" in index.store.clause("a#第一条")["text"]
 
