@@ -117,7 +117,7 @@ def test_text_pdf_joins_wraps_fixes_spacing_drops_header(changfeng, tmp_path):
     assert "3000万元以上" in text and "5亿元以上" in text  # extraction gives 「3000 万元」「5 亿元\n以上」
     assert "县人民政府规范性文件" not in text and "- 1 -" not in text
     assert fx.char_accuracy(text, changfeng.plain) >= 0.99
-    assert [a for a in articles(text)][-3:] == ["1.", "2.", "3."]
+    assert [a[:2] for a in articles(text)][-3:] == ["1.", "2.", "3."]  # labels may carry a run-in heading
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
