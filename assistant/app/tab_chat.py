@@ -52,7 +52,7 @@ def sources_markdown(ctx, answer) -> str:
         else:
             context.append(f"<div class='cite-clause'><mark>{html.escape(clause['text'])}</mark></div>")
         body = "\n".join(context).replace("\n", "<br>")
-        out.append(f"<details id='cite-{i}' class='citation'><summary>[{i}] {html.escape(c.display())}</summary>"
+        out.append(f"<details id='cite-{i}' class='citation' data-clause='{html.escape(c.clause_id)}'><summary>[{i}] {html.escape(c.display())}</summary>"
                    f"<p>{body}</p></details>")
     return "\n\n".join(out)
 
