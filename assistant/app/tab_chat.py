@@ -40,17 +40,20 @@ def sources_markdown(ctx, answer) -> str:
         siblings = store.clauses_of(clause["doc_id"]) if clause.get("doc_id") else []
         pos = next((k for k, s in enumerate(siblings) if s["clause_id"] in (c.clause_id, article)), None)
         context = []
-        if pos is not None:
-            for k in range(max(0, pos - 1), min(len(siblings), pos + 2)):
-                text = html.escape(siblings[k]["text"])
-                if k == pos:
-                    q = html.escape(c.quote)
-                    text = text.replace(q, f"<mark>{q}</mark>", 1) if q in text else f"<mark>{text}</mark>"
-                    context.append(f"<div class='cite-clause'><b>{html.escape(siblings[k]['article'])}</b> {text}</div>")
-                else:
-                    context.append(f"<div style='color:#666'>{text}</div>")
+        whole = store.clause(article) or clause  # the whole article, its cited 款/项 highlighted
+        q = html.escape(c.quote)
+        text = html.escape(whole["text"])
+        text = text.replace(q, f"<mark>{q}</mark>", 1) if q in text else f"<mark>{text}</mark>"
+        if pos is not None:  # the neighbouring articles, for context
+            before = [s for s in siblings[:pos] if s["article"] != c.article]
+            after = [s for s in siblings[pos + 1:] if s["article"] != c.article]
+            if before:
+                context.append(f"<div style='color:#666'>{html.escape(before[-1]['text'])}</div>")
+            context.append(f"<div class='cite-clause'>{text}</div>")
+            if after:
+                context.append(f"<div style='color:#666'>{html.escape(after[0]['text'])}</div>")
         else:
-            context.append(f"<div class='cite-clause'><mark>{html.escape(clause['text'])}</mark></div>")
+            context.append(f"<div class='cite-clause'>{text}</div>")
         body = "\n".join(context).replace("\n", "<br>")
         out.append(f"<details id='cite-{i}' class='citation' data-clause='{html.escape(c.clause_id)}'><summary>[{i}] {html.escape(c.display())}</summary>"
                    f"<p>{body}</p></details>")
