@@ -266,6 +266,9 @@ class ChatAnswerer:
             asks.extend(m for m in e.get("missing", []) if m and m not in asks)
         if unknown:
             lines.append(f"尚待确认 {len(unknown)} 项：" + "；".join(e["title"] for e in unknown[:8]) + "。")
+        failed = [f"{e['title']}（{(e.get('failed') or [{}])[0].get('reason', '条件不满足')}）" for e in result["ineligible"][:6]]
+        if failed:
+            lines.append(f"按所述信息不符合 {len(result['ineligible'])} 项：" + "；".join(failed) + "。")
         if asks:
             lines.append("需向投资方了解：" + "；".join(asks[:8]) + "。")
         for fl in result["flags"]:
