@@ -37,8 +37,11 @@ def prefer_named(question: str, hits):
 
 
 class ChatAnswerer:
-    def __init__(self, retriever, llm=None, rule_dirs=DEFAULT_RULE_DIRS, detector=None, lock=None) -> None:
+    def __init__(self, retriever, llm=None, rule_dirs=DEFAULT_RULE_DIRS, detector=None, lock=None, reranker=None) -> None:
+        from ..retrieve.rerank import RerankSettings
+
         self.retriever = retriever
+        self.reranker = reranker if reranker is not None else RerankSettings.from_env()
         self.extractive = ExtractiveAnswerer(retriever)
         self.llm = llm
         self.rule_dirs = tuple(Path(d) for d in rule_dirs)
@@ -110,7 +113,16 @@ class ChatAnswerer:
     # ---- routes --------------------------------------------------------------------------------------------------
     def _fact(self, q: str, filters: Filters) -> Answer:
         reason = self._not_in_kb(q)
-        hits = prefer_named(q, self.retriever.search(q, k=8, filters=filters))
+        hits = self.retriever.search(q, k=20 if self.reranker else 8, filters=filters)
+        notice = None
+        if self.reranker is not None:
+            from ..retrieve.rerank import rerank
+
+            try:
+                hits = rerank(self.reranker, q, hits)
+            except AssistantError as exc:
+                notice = f"{exc}；已按原检索顺序作答"
+        hits = prefer_named(q, hits[:8])
         if reason is None and hits:
             years = YEAR.findall(q)
             if years:
@@ -124,7 +136,7 @@ class ChatAnswerer:
             a = GroundedAnswerer(self.retriever, self.llm).ask(q, filters=filters)
             return replace(a, intent=FACT if a.answerable else OUT_OF_SCOPE, conclusion=a.answer.split("\n", 1)[0])
         ok = reason is None and bool(hits) and self.extractive.answerable(q, hits)
-        a = self.extractive.compose(q, hits, ok, as_of=filters.as_of)
+        a = replace(self.extractive.compose(q, hits, ok, as_of=filters.as_of), notice=notice)
         if ok:
             return a
         lines = [f"{REFUSAL}。{reason or '知识库中没有能回答这个问题的条款'}。"]

@@ -80,3 +80,12 @@ def test_ask_json_has_intent_and_verdict(real_index, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["intent"] == "compliance" and out["verdict"] == "不能" and out["answerable"] is True
     assert {"clause_id", "file", "article", "quote", "label", "status"} <= set(out["citations"][0])
+
+
+def test_dead_reranker_keeps_the_first_stage_order_with_a_notice(real_retriever):
+    from assistant.retrieve.rerank import RerankSettings
+
+    chat = ChatAnswerer(real_retriever, reranker=RerankSettings(url="http://127.0.0.1:9", timeout=1))
+    a = chat.ask("公平竞争审查条例什么时候施行？")
+    assert a.answerable and a.citations[0].clause_id == "fair-competition-review-regulation-2024#第二十七条"
+    assert "重排序服务不可用" in a.notice
