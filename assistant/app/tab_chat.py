@@ -56,7 +56,7 @@ def sources_markdown(ctx, answer) -> str:
             context.append(f"<div class='cite-clause'>{text}</div>")
         body = "\n".join(context).replace("\n", "<br>")
         out.append(f"<details id='cite-{i}' class='citation' data-clause='{html.escape(c.clause_id)}'><summary>[{i}] {html.escape(c.display())}</summary>"
-                   f"<p>{body}</p></details>")
+                   f"<p>{body}</p><p><small>条款编号（供核验）：<code>{html.escape(c.clause_id)}</code></small></p></details>")
     return "\n\n".join(out)
 
 
