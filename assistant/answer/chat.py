@@ -1,0 +1,297 @@
+"""The officer's chat: read the question, run the engine that can answer it, open with the conclusion, then the clauses.
+
+`ChatAnswerer(retriever).ask("招商引资时能不能承诺按企业缴纳的税收给予返还？")` → Answer(intent="compliance",
+verdict="不能", citations=[《公平竞争审查条例》第十条第二项, …]). Routes (assistant.answer.intent):
+- compliance: the measure goes through the review engine (assistant.review.service.build_detector);
+- incentive: a profile read from the question goes through the matcher (assistant.match.service.match);
+- fact: retrieval, quoting the sentence that holds the fact (ExtractiveAnswerer, or GroundedAnswerer with an LLM);
+- out_of_scope: 「无法从现有文件中确认」, naming a relevant document that is not in force on the date when there is one.
+Every answer rests on indexed clauses; quotes are verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from ..errors import AssistantError
+from ..retrieve import Filters
+from .cite import best_quote, citation
+from .conversation import resolve as resolve_turn
+from .extractive import REFUSAL, Answer, ExtractiveAnswerer
+from .intent import COMPLIANCE, FACT, INCENTIVE, INTENT_CN, OUT_OF_SCOPE, classify, extract_profile
+
+YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+TITLE = re.compile(r"《([^》]{2,60})》")
+DEFAULT_RULE_DIRS = (Path("corpus/rules"), Path("eval/rules"))
+
+
+def prefer_named(question: str, hits):
+    """Hits from a document the question names (《公平竞争审查条例》 ↔ 「公平竞争审查条例什么时候施行」) first, in order."""
+    def named(h):
+        t = re.sub(r"^中华人民共和国|（[^）]*）$|\([^)]*\)$", "", h.chunk.title)
+        return len(t) >= 4 and t in question
+    return sorted(hits, key=lambda h: not named(h)) if any(named(h) for h in hits) else hits
+
+
+class ChatAnswerer:
+    def __init__(self, retriever, llm=None, rule_dirs=DEFAULT_RULE_DIRS, detector=None, lock=None, reranker=None) -> None:
+        from ..retrieve.rerank import RerankSettings
+
+        self.retriever = retriever
+        self.reranker = reranker if reranker is not None else RerankSettings.from_env()
+        self.extractive = ExtractiveAnswerer(retriever)
+        self.llm = llm
+        self.rule_dirs = tuple(Path(d) for d in rule_dirs)
+        self._detector = detector
+        self.lock = lock
+
+    # ---- shared pieces -------------------------------------------------------------------------------------------
+    @property
+    def detector(self):
+        if self._detector is None:
+            from ..review.service import build_detector
+
+            self._detector = build_detector(retriever=self.retriever)
+        return self._detector
+
+    def _kb_text(self) -> str:
+        snap = self.retriever._snapshot
+        if getattr(self, "_kb_snap", None) != snap:
+            self._kb = "\n".join({c.title for c in self.retriever.chunks} | {c.meta.region or "" for c in self.retriever.chunks}) \
+                + "\n".join(c.text for c in self.retriever.chunks)
+            self._kb_snap = snap
+        return self._kb
+
+    def _clause_citation(self, clause_id: str, as_of: date | None, question: str = "", whole: bool = False):
+        from ..retrieve.hybrid import article_id
+
+        clause = self.retriever.index.store.clause(clause_id)
+        idx = self.retriever.by_id.get(clause_id)
+        if idx is None:
+            rows = self.retriever.by_prefix.get(article_id(clause_id)) or self.retriever.by_prefix.get(clause_id.split("#")[0])
+            idx = rows[0] if rows else None
+        if clause is None or idx is None:
+            return None
+        text = clause["text"]
+        quote = text.strip() if whole and len(text) <= 220 else best_quote(text, question)
+        return citation(self.retriever.chunks[idx], quote, as_of, clause_id=clause_id)
+
+    def _not_in_kb(self, question: str) -> str | None:
+        """A reason to refuse before retrieval: the question names a place, a document or a year the KB does not hold."""
+        from .conversation import _pos
+
+        kb = self._kb_text()
+        for w in _pos().cut(question):
+            if w.flag == "ns" and len(w.word) >= 2 and w.word not in kb and w.word[:-1] not in kb:
+                return f"知识库中没有关于“{w.word}”的文件"
+        for t in TITLE.findall(question):
+            if t not in kb and not any(part in kb for part in re.split(r"[（）()]", t) if len(part) >= 6):
+                return f"知识库中没有《{t}》"
+        return None
+
+    # ---- entry point ---------------------------------------------------------------------------------------------
+    def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Answer:
+        filters = filters or Filters(as_of=date.today())
+        turn = resolve_turn(question, history or [])
+        q = turn.question
+        route = classify(q)
+        try:
+            if route.intent == COMPLIANCE:
+                a = self._compliance(q, route.measure, filters)
+            elif route.intent == INCENTIVE:
+                a = self._incentive(q, filters)
+            else:
+                a = self._fact(q, filters)
+        except AssistantError as exc:  # e.g. a rule file that does not validate: answer from retrieval instead
+            a = replace(self._fact(q, filters), notice=str(exc))
+        a = replace(a, question=q, follow_up=turn.follow_up)
+        return replace(a, answer=f"{a.answer}\n\n〔问题类型：{INTENT_CN[a.intent]}〕")
+
+    # ---- routes --------------------------------------------------------------------------------------------------
+    def _fact(self, q: str, filters: Filters) -> Answer:
+        reason = self._not_in_kb(q)
+        hits = self.retriever.search(q, k=20 if self.reranker else 8, filters=filters)
+        notice = None
+        if self.reranker is not None:
+            from ..retrieve.rerank import rerank
+
+            try:
+                hits = rerank(self.reranker, q, hits)
+            except AssistantError as exc:
+                notice = f"{exc}；已按原检索顺序作答"
+        hits = prefer_named(q, hits[:8])
+        if reason is None and hits:
+            years = YEAR.findall(q)
+            if years:
+                seen = " ".join(h.chunk.text + h.chunk.title + str(h.chunk.meta.effective or h.chunk.meta.published or "") for h in hits[:5])
+                missing = [y for y in years if y not in seen]
+                if missing:
+                    reason = f"现有文件中没有 {missing[0]} 年的相关内容"
+        if reason is None and self.llm is not None:
+            from .grounded import GroundedAnswerer
+
+            a = GroundedAnswerer(self.retriever, self.llm).ask(q, filters=filters)
+            return replace(a, intent=FACT if a.answerable else OUT_OF_SCOPE, conclusion=a.answer.split("\n", 1)[0])
+        ok = reason is None and bool(hits) and self.extractive.answerable(q, hits)
+        a = replace(self.extractive.compose(q, hits, ok, as_of=filters.as_of), notice=notice)
+        if ok:
+            return a
+        lines = [f"{REFUSAL}。{reason or '知识库中没有能回答这个问题的条款'}。"]
+        inactive = self._inactive(q, filters) if reason is None else None
+        if inactive:
+            lines.append(inactive["text"])
+        body = a.answer.split("\n", 1)[1] if "\n" in a.answer else ""
+        return replace(a, answer="\n".join(lines + ([body] if body else [])), intent=OUT_OF_SCOPE, conclusion=lines[0],
+                       details={"reason": reason, "inactive": inactive} if (reason or inactive) else None)
+
+    def _inactive(self, q: str, filters: Filters) -> dict | None:
+        """A relevant document that exists but is not in force on the date."""
+        if filters.as_of is None:
+            return None
+        hits = self.retriever.search(q, k=3, filters=replace(filters, include_inactive=True))
+        for h in hits:
+            m = h.chunk.meta
+            if m.status(filters.as_of) != "in_force" and self.extractive.answerable(q, [h]):
+                c = citation(h.chunk, best_quote(h.chunk.text, q), filters.as_of)
+                return {"clause_id": c.clause_id, "title": c.title, "status": c.status, "effective": c.effective,
+                        "expires": c.expires, "repealed": c.repealed,
+                        "text": f"相关文件《{c.title}》在 {filters.as_of} {c.status}（{c.display().split('〔')[-1].rstrip('〕')}），不能作为现行依据。"}
+        return None
+
+    def _compliance(self, q: str, measure: str, filters: Filters) -> Answer:
+        from ..review.detect import standards
+        from ..review.draft import split
+
+        findings = self.detector.review(split(measure, "问题"))
+        as_of = filters.as_of
+        cites, seen = [], set()
+
+        def add(cid, whole=True):
+            if cid in seen:
+                return
+            c = self._clause_citation(cid, as_of, measure, whole=whole)
+            if c is not None:
+                seen.add(cid)
+                cites.append(c)
+
+        if findings:
+            for f in findings:
+                for cid in f.provisions:
+                    add(cid)
+            f = findings[0]
+            first = cites[0] if cites else None
+            basis = f"{first.label}：「{first.quote}」" if first else "、".join(f.articles)
+            conclusion = f"不能。“{measure}”属于{basis}所列情形（{f.category}）。"
+            lines = [conclusion, f"理由：{f.explanation}" if f.explanation else "", f"建议：{f.suggestion}" if f.suggestion else ""]
+            if f.exception:
+                lines.append(f"例外：{f.exception}")
+            verdict = "不能"
+            details = {"findings": [x.to_dict() for x in findings]}
+        else:
+            lawful = [s for s in standards() if any(p.search(measure) for p in s.patterns) and any(u.search(measure) for u in s.unless)]
+            if lawful:
+                for cid in lawful[0].clause_ids:
+                    add(cid)
+                verdict = "可以"
+                conclusion = (f"可以。按所述方式（{measure}）不属于公平竞争审查标准禁止的情形；"
+                              f"所依据的是{cites[0].label if cites else '、'.join(lawful[0].articles)}的除外表述。")
+            else:
+                verdict = "有条件可以"
+                conclusion = (f"有条件可以：审查标准中未发现“{measure}”所禁止的情形；前提是面向所有符合条件的经营者、"
+                              "不以在本地注册纳税等为条件、有法律法规依据，并经公平竞争审查。")
+            hits = self.retriever.search(q, k=8, filters=filters)
+            for h in hits[:3]:
+                if h.chunk.chunk_id not in seen:
+                    seen.add(h.chunk.chunk_id)
+                    cites.append(citation(h.chunk, best_quote(h.chunk.text, q), as_of))
+            lines = [conclusion]
+            details = {"findings": []}
+        lines = [l for l in lines if l] + ["", "依据："] + [f"{i}. {c.display()}：「{c.quote}」[{i}]" for i, c in enumerate(cites, 1)]
+        return Answer("\n".join(lines), True, tuple(cites), q, intent=COMPLIANCE, verdict=verdict, conclusion=conclusion,
+                      details=details)
+
+    def _regions(self):
+        from ..match.service import _split_region, load_rules
+
+        rule_dirs = [d for d in self.rule_dirs if d.exists()]
+        if not rule_dirs:
+            return {}
+        aliases = {}
+        for rf in load_rules(rule_dirs, self.retriever.index.store):
+            if not rf.region:
+                continue
+            for part in _split_region(rf.region) + [rf.region]:
+                aliases[part] = rf.region
+                short = re.sub(r"(?:地区|县|市|区)$", "", part)
+                if len(short) >= 2 and not short.endswith("省"):
+                    aliases[short] = rf.region
+        return aliases
+
+    def _incentive(self, q: str, filters: Filters) -> Answer:
+        from ..match.profile import parse_profile
+        from ..match.service import match
+
+        aliases = self._regions()
+        profile_data = extract_profile(q, sorted(aliases, key=len, reverse=True))
+        if "region" not in profile_data:
+            a = self._fact(q, filters)
+            covered = "、".join(sorted(set(aliases.values()))) or "（无）"
+            note = f"如需测算项目可享政策，请说明项目落地地区（已有激励规则的地区：{covered}）。"
+            return replace(a, answer=f"{a.answer}\n{note}", details={"profile": profile_data, "ask": [note]})
+        asked_region = profile_data["region"]
+        profile_data["region"] = aliases[asked_region]
+        profile = parse_profile(profile_data, source="问题")
+        result = match(profile, self.retriever.index, [d for d in self.rule_dirs if d.exists()], as_of=filters.as_of)
+        as_of = filters.as_of
+        cites, seen = [], set()
+        for e in result["eligible"] + result["unknown"]:
+            if e["clause_id"] in seen:
+                continue
+            c = self._clause_citation(e["clause_id"], as_of, e.get("benefit") or q)
+            if c is not None:
+                seen.add(e["clause_id"])
+                cites.append(c)
+        eligible = result["eligible"]
+        unknown = result["unknown"]
+
+        def amount(e):
+            if e.get("amount_wan") is not None:
+                return f"{e['amount_wan']:g}万元"
+            if e.get("amount_range_wan"):
+                lo, hi = e["amount_range_wan"]
+                return f"{lo:g}—{hi:g}万元"
+            return "金额待定"
+
+        total = result["summary"]["estimated_total_wan"]
+        if eligible:
+            conclusion = (f"按问题所述，{asked_region}的该项目可享受 {len(eligible)} 项支持："
+                          + "；".join(f"{e['title']}（{amount(e)}）" for e in eligible[:6])
+                          + (f"。可确定金额合计约 {total:g} 万元（就高不重复）。" if total else "。"))
+        else:
+            conclusion = f"按问题所述的信息，{asked_region}暂无可确定享受的支持项目；还需补充信息后判断。"
+        lines = [conclusion]
+        asks = []
+        for e in unknown:
+            asks.extend(m for m in e.get("missing", []) if m and m not in asks)
+        if unknown:
+            lines.append(f"尚待确认 {len(unknown)} 项：" + "；".join(e["title"] for e in unknown[:8]) + "。")
+        failed = [f"{e['title']}（{(e.get('failed') or [{}])[0].get('reason', '条件不满足')}）" for e in result["ineligible"][:6]]
+        if failed:
+            lines.append(f"按所述信息不符合 {len(result['ineligible'])} 项：" + "；".join(failed) + "。")
+        if asks:
+            lines.append("需向投资方了解：" + "；".join(asks[:8]) + "。")
+        for fl in result["flags"]:
+            if fl.get("kind") == "red_flag":
+                lines.append(f"风险提示：{fl['issue']}（{fl['rule']}）")
+        for p in result["summary"].get("inactive_policies", []):
+            lines.append(f"注意：《{p['title']}》在该日{ {'repealed': '已废止', 'expired': '已失效', 'not_yet_effective': '尚未施行'}.get(p['status'], p['status']) }。")
+        if cites:
+            lines += ["", "依据："] + [f"{i}. {c.display()}：「{c.quote}」[{i}]" for i, c in enumerate(cites, 1)]
+        details = {"profile": profile_data, "summary": result["summary"],
+                   "eligible": [{k: e.get(k) for k in ("rule_id", "clause_id", "title", "amount_wan", "amount_range_wan")} for e in eligible],
+                   "unknown": [{"rule_id": e["rule_id"], "clause_id": e["clause_id"], "missing": e.get("missing", [])} for e in unknown],
+                   "ask": asks}
+        return Answer("\n".join(lines), True, tuple(cites), q, intent=INCENTIVE, conclusion=conclusion, details=details)

@@ -1,0 +1,91 @@
+"""The officer's chat on the real corpus: each route (compliance / incentive / fact / out_of_scope) and the conversation."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.chat import ChatAnswerer
+from assistant.answer.extractive import REFUSAL
+from assistant.retrieve import Filters
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def chat(real_retriever):
+    return ChatAnswerer(real_retriever, rule_dirs=(REPO / "corpus" / "rules", REPO / "eval" / "rules"))
+
+
+def test_compliance_question_gets_no_with_article_ten(chat, real_index):
+    a = chat.ask("招商引资时能不能承诺按企业缴纳的税收给予返还？")
+    assert a.intent == "compliance" and a.verdict == "不能" and a.answer.startswith("不能")
+    assert a.citations[0].clause_id == "fair-competition-review-regulation-2024#第十条第二项"
+    assert a.citations[0].label == "《公平竞争审查条例》第十条第二项" and a.citations[0].status == "现行有效"
+    for c in a.citations:
+        assert c.quote in real_index.store.clause(c.clause_id)["text"]
+
+
+def test_follow_up_changes_the_object_and_the_answer(chat):
+    first = chat.ask("招商引资时能不能承诺按企业缴纳的税收给予返还？")
+    a = chat.ask("那土地出让金呢？", history=[first.question])
+    assert a.follow_up and "土地出让金" in a.question and "税收" not in a.question
+    assert a.verdict == "不能" and a.citations[0].clause_id == "fair-competition-review-regulation-2024#第十条第三项"
+    assert a.answer != first.answer
+
+
+def test_new_topic_does_not_inherit(chat):
+    first = chat.ask("临港地区对智能制造项目有哪些支持政策？")
+    a = chat.ask("今天中午吃什么？", history=[first.question])
+    assert not a.follow_up and a.question == "今天中午吃什么？"
+    assert a.intent == "out_of_scope" and not a.answerable and a.answer.startswith(REFUSAL)
+    assert not ({c.clause_id for c in a.citations} & {c.clause_id for c in first.citations})
+
+
+def test_lawful_measure_is_allowed(chat):
+    a = chat.ask("能不能对符合条件的企业按照国家规定享受税收优惠？")
+    assert a.intent == "compliance" and a.verdict in ("可以", "有条件可以") and a.citations
+
+
+def test_incentive_question_runs_the_matcher(chat):
+    a = chat.ask("在柳河县投资1.2亿元建设中药饮片生产项目，能享受哪些支持？", filters=Filters(as_of=date(2024, 6, 1)))
+    assert a.intent == "incentive"
+    assert a.details["profile"]["region"] == "吉林省柳河县" and a.details["profile"]["total_investment_wan"] == "1.2亿元"
+    assert a.details["eligible"] or a.details["unknown"]
+    assert a.details["ask"], "what to ask the investor"
+    assert all(c.clause_id.startswith("liuhe-county-key-industries-support-opinions-2023") for c in a.citations)
+
+
+def test_fact_question_quotes_the_sentence_with_the_fact(chat):
+    a = chat.ask("公平竞争审查条例什么时候施行？")
+    assert a.intent == "fact" and a.answerable
+    assert a.citations[0].clause_id == "fair-competition-review-regulation-2024#第二十七条"
+    assert "2024年8月1日" in a.conclusion
+
+
+def test_unheld_region_and_document_are_refused(chat):
+    for q in ("广东省对新引进项目有什么奖励政策？", "《海南自由贸易港建设总体方案》对企业所得税有什么规定？"):
+        a = chat.ask(q)
+        assert a.intent == "out_of_scope" and not a.answerable and REFUSAL in a.answer, q
+
+
+def test_ask_json_has_intent_and_verdict(real_index, capsys):
+    from assistant.cli.main import main
+
+    assert main(["ask", "招商引资中能不能给企业返还税收", "--index", str(real_index.root), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["intent"] == "compliance" and out["verdict"] == "不能" and out["answerable"] is True
+    assert {"clause_id", "file", "article", "quote", "label", "status"} <= set(out["citations"][0])
+
+
+def test_dead_reranker_keeps_the_first_stage_order_with_a_notice(real_retriever):
+    from assistant.retrieve.rerank import RerankSettings
+
+    chat = ChatAnswerer(real_retriever, reranker=RerankSettings(url="http://127.0.0.1:9", timeout=1))
+    a = chat.ask("公平竞争审查条例什么时候施行？")
+    assert a.answerable and a.citations[0].clause_id == "fair-competition-review-regulation-2024#第二十七条"
+    assert "重排序服务不可用" in a.notice
