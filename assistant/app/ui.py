@@ -79,7 +79,7 @@ class AppContext:
         return name, role
 
 
-from .tab_chat import _text, ask, ask_stream  # noqa: E402  (the chat tab lives in tab_chat.py)
+from .tab_chat import _text, ask, ask_stream  # noqa: E402,F401 - re-exported (the chat tab lives in tab_chat.py)
 
 
 PROFILE_FORM = [  # (field, label, kind)
