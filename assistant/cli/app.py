@@ -47,6 +47,11 @@ def register(sub) -> None:
     rm.add_argument("name")
     rm.add_argument("--file", type=Path, default=DEFAULT_USERS)
     rm.set_defaults(func=cmd_users_remove)
+    tk = usub.add_parser("token", help="为用户生成 API 令牌（只显示一次，文件中只存哈希）或吊销其全部令牌")
+    tk.add_argument("name")
+    tk.add_argument("--revoke", action="store_true", help="吊销该用户的全部令牌")
+    tk.add_argument("--file", type=Path, default=DEFAULT_USERS)
+    tk.set_defaults(func=cmd_users_token)
     ls = usub.add_parser("list", help="列出用户与角色")
     ls.add_argument("--file", type=Path, default=DEFAULT_USERS)
     ls.set_defaults(func=cmd_users_list)
@@ -122,6 +127,18 @@ def cmd_users_remove(args) -> int:
     return 0
 
 
+def cmd_users_token(args) -> int:
+    from ..api.tokens import issue, revoke
+
+    if args.revoke:
+        print(f"已吊销用户 {args.name} 的 {revoke(args.file, args.name)} 个令牌")
+        return 0
+    token = issue(args.file, args.name)
+    print(token)
+    print(f"这是用户 {args.name} 的新 API 令牌，只显示这一次；调用时发送 Authorization: Bearer <令牌>", file=sys.stderr)
+    return 0
+
+
 def cmd_users_list(args) -> int:
     from ..app.users import Users
 
@@ -129,5 +146,6 @@ def cmd_users_list(args) -> int:
         print(f"用户文件 {args.file} 不存在；用 policy-assistant users add 添加用户")
         return 0
     for name, e in sorted(Users.load(args.file).entries.items()):
-        print(f"{name}\t{e['role']}")
+        bases = "、".join(e["bases"]) if e.get("bases") is not None else "（默认）"
+        print(f"{name}\t{e['role']}\t知识库：{bases}\t令牌 {len(e.get('token_hashes') or [])} 个")
     return 0
