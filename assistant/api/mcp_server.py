@@ -38,12 +38,15 @@ def build_mcp(ctx, stdio_token: str | None = None):
         auth = headers.get("authorization", "")
         return authenticate(ctx, auth[7:].strip() if auth[:7].lower() == "bearer " else None, "mcp", action)
 
+    from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+
     async def run(mcp_ctx, action: str, params: dict) -> str:
-        caller = caller_of(mcp_ctx, action)
+        error = ResourceError if action == "clause" else ToolError  # told to the client, logged without a traceback
         try:
+            caller = caller_of(mcp_ctx, action)
             out = await anyio.to_thread.run_sync(call, ctx, caller, action, params, "mcp")
         except Refused as exc:
-            raise ValueError(f"{exc.status} {exc}") from None
+            raise error(f"{exc.status} {exc}") from None
         return json.dumps(out, ensure_ascii=False)
 
     @server.tool(description="检索条款（BM25 + 向量混合）；返回与 search --json 相同的 JSON")
