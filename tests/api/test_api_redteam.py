@@ -272,3 +272,29 @@ def test_gradio_client_officer_cannot_review(site, tmp_path):
     assert ("jing", "经办人员", "review:denied", "角色无此权限") in _rows(site["ctx"], "review:denied")
     docs = client.predict("", api_name="/documents")
     assert "internal-review-notes.md" not in json.dumps(docs, ensure_ascii=False)
+
+
+# ---- the login page in a real browser -------------------------------------------------------------------------
+
+def test_login_page_is_chinese_for_an_english_browser(site):
+    import shutil
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    artifacts = REPO / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(locale="en-US", viewport={"width": 1000, "height": 700})
+        page.goto(site["url"] + "/")
+        page.get_by_role("button", name="登录").wait_for(timeout=30000)
+        page.get_by_label("用户名").fill("jing")
+        page.get_by_label("密码").fill("not-the-password")
+        page.screenshot(path=str(artifacts / "api-login-zh.png"))
+        page.get_by_role("button", name="登录").click()
+        page.get_by_text("凭据不正确").wait_for(timeout=15000)
+        page.screenshot(path=str(artifacts / "api-login-zh-wrong.png"))
+        browser.close()
+    assert _rows(site["ctx"], "login:failed")
