@@ -7,7 +7,7 @@ INDEX ?= indexes/demo
 REF_INDEX ?= indexes/reference
 SHARED ?= ../shared
 
-.PHONY: run test test-fast setup setup-test ingest bench bench-app eval eval-quick eval-stard clean
+.PHONY: run test test-fast redteam setup setup-test ingest bench bench-app eval eval-quick eval-stard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,9 @@ eval-quick: setup-test
 
 test-fast: setup-test
 	$(BIN)/python -m pytest -q -m "not slow"
+
+redteam: setup-test  # attacks through every channel (HTTP API, MCP, gradio_client, login page); small indexes, ~1 min
+	$(BIN)/python -m pytest -q -m redteam
 
 bench: setup-test
 	$(BIN)/python -m eval.bench --shared $(SHARED)

@@ -211,8 +211,13 @@ def test_mcp_refuses_without_a_token(site):
         return await client.list_tools()
 
     for token in (None, "pa_wrong"):
-        with pytest.raises(BaseException):  # the transport gets 401 before any session exists
+        with pytest.raises(BaseException) as info:  # the transport gets 401 before any session exists
             asyncio.run(_mcp(site, token, work))
+        assert "Server returned an error response" in repr(info.value)
+    import httpx
+
+    r = httpx.post(site["url"] + "/mcp/", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+    assert r.status_code == 401 and "令牌" in r.json()["detail"]
     assert _rows(site["ctx"], "mcp:connect:unauthorized")
 
 
@@ -254,8 +259,9 @@ def test_mcp_stdio_with_and_without_a_token(site, tmp_path):
 
     tools, result = asyncio.run(work(site["tokens"]["jing"]))
     assert {"search", "ask", "match", "review"} <= tools and result.is_error and "无权" in _texts(result)
-    with pytest.raises(BaseException):
+    with pytest.raises(BaseException) as info:
         asyncio.run(work("pa_wrong"))
+    assert "Connection closed" in repr(info.value)  # the server refused to start for this token
 
 
 # ---- Gradio's own API -----------------------------------------------------------------------------------------
