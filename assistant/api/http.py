@@ -40,14 +40,22 @@ class TokenBucket:
 class BodyLimit:
     """ASGI middleware: a body over `limit` bytes (declared or streamed) is answered 413 before any handler runs."""
 
-    def __init__(self, app, limit: int = MAX_BODY_BYTES, prefixes: tuple[str, ...] = ("/api", "/mcp")) -> None:
-        self.app, self.limit, self.prefixes = app, limit, prefixes
+    def __init__(self, app, limit: int = MAX_BODY_BYTES, prefixes: tuple[str, ...] = ("/api", "/mcp"), ctx=None) -> None:
+        self.app, self.limit, self.prefixes, self.ctx = app, limit, prefixes, ctx
+
+    def _audit(self, scope) -> None:
+        if self.ctx is None or self.ctx.users is None:
+            return
+        auth = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+        name = self.ctx.users.by_token(auth[7:].strip()) if auth[:7].lower() == "bearer " else None
+        self.ctx.audit.record(name or "未登录", self.ctx.users.role(name) or "无", "api:too_large", detail=scope["path"][:200])
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not scope["path"].startswith(self.prefixes):
             return await self.app(scope, receive, send)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            self._audit(scope)
             return await _too_large(send, self.limit)
         seen = 0
 
@@ -63,6 +71,7 @@ class BodyLimit:
         try:
             await self.app(scope, limited, send)
         except _TooLarge:
+            self._audit(scope)
             await _too_large(send, self.limit)
 
 
@@ -79,13 +88,13 @@ async def _too_large(send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def create_api(ctx, rate: float = RATE_PER_S, burst: int = BURST, timeout_s: float = TIMEOUT_S):
-    """The API router's FastAPI app (mounted by app.ui.serve next to the Gradio app)."""
+def create_api(ctx, bucket: TokenBucket | None = None, timeout_s: float = TIMEOUT_S):
+    """The API's FastAPI app (app.server mounts MCP and the Gradio app on it); `bucket` is shared with MCP."""
     from fastapi import APIRouter, FastAPI, Request
     from fastapi.responses import JSONResponse
     from pydantic import BaseModel, Field
 
-    bucket = TokenBucket(rate, burst)
+    bucket = bucket or TokenBucket()
 
     class Filters(BaseModel):
         base: str | None = Field(None, description="知识库名称（默认：该用户的第一个知识库）")
@@ -118,13 +127,13 @@ def create_api(ctx, rate: float = RATE_PER_S, burst: int = BURST, timeout_s: flo
         token = header[7:].strip() if header[:7].lower() == "bearer " else None
         try:
             caller = authenticate(ctx, token, "api", action)
-            if not bucket.take(caller.name + ":" + token):
+            if not bucket.take(token):
                 ctx.audit.record(caller.name, caller.role, f"api:{action}:limited", detail="请求过于频繁")
                 raise Refused(429, "请求过于频繁，请稍后再试")
             work = asyncio.get_running_loop().run_in_executor(None, call, ctx, caller, action, params, "api")
             try:
                 return await asyncio.wait_for(work, timeout_s)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 ctx.audit.record(caller.name, caller.role, f"api:{action}:timeout", detail=f"超过 {timeout_s:g} 秒")
                 raise Refused(504, f"请求处理超时（超过 {timeout_s:g} 秒），请缩小范围后重试") from None
         except Refused as exc:

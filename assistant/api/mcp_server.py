@@ -79,18 +79,22 @@ def build_mcp(ctx, stdio_token: str | None = None):
 class BearerGuard:
     """ASGI wrapper for the /mcp endpoint: no valid token, no MCP session (401, audited)."""
 
-    def __init__(self, app, ctx) -> None:
-        self.app, self.ctx = app, ctx
+    def __init__(self, app, ctx, bucket=None) -> None:
+        self.app, self.ctx, self.bucket = app, ctx, bucket
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
             auth = headers.get("authorization", "")
+            token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
             try:
-                authenticate(self.ctx, auth[7:].strip() if auth[:7].lower() == "bearer " else None, "mcp", "connect")
+                caller = authenticate(self.ctx, token, "mcp", "connect")
+                if self.bucket is not None and not self.bucket.take(token):  # the same bucket as the HTTP API
+                    self.ctx.audit.record(caller.name, caller.role, "mcp:limited", detail="请求过于频繁")
+                    raise Refused(429, "请求过于频繁，请稍后再试")
             except Refused as exc:
                 body = json.dumps({"detail": str(exc)}, ensure_ascii=False).encode("utf-8")
-                await send({"type": "http.response.start", "status": 401,
+                await send({"type": "http.response.start", "status": exc.status,
                             "headers": [(b"content-type", b"application/json; charset=utf-8"),
                                         (b"www-authenticate", b"Bearer")]})
                 await send({"type": "http.response.body", "body": body})
@@ -98,11 +102,11 @@ class BearerGuard:
         await self.app(scope, receive, send)
 
 
-def http_app(ctx):
+def http_app(ctx, bucket=None):
     """(ASGI app serving streamable HTTP at its root, the MCPServer whose session manager must run in the lifespan)."""
     server = build_mcp(ctx)
     inner = server.streamable_http_app(streamable_http_path="/", stateless_http=True, json_response=True)
-    return BearerGuard(inner, ctx), server
+    return BearerGuard(inner, ctx, bucket), server
 
 
 def run_stdio(ctx, token: str | None = None) -> None:

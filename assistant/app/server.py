@@ -77,11 +77,12 @@ def build_asgi(ctx, blocks, auth, max_file_size: str):
 
     import gradio as gr
 
-    from ..api.http import BodyLimit, create_api
+    from ..api.http import BodyLimit, TokenBucket, create_api
     from ..api.mcp_server import http_app
 
-    fast = create_api(ctx)
-    mcp_asgi, mcp = http_app(ctx)
+    bucket = TokenBucket()  # per token, shared by the HTTP API and MCP
+    fast = create_api(ctx, bucket)
+    mcp_asgi, mcp = http_app(ctx, bucket)
     fast.mount("/mcp", mcp_asgi)
     old = fast.router.lifespan_context
 
@@ -94,7 +95,7 @@ def build_asgi(ctx, blocks, auth, max_file_size: str):
     gr.mount_gradio_app(fast, blocks, path="/", auth=auth, max_file_size=max_file_size, show_error=False,
                         ssr_mode=False)
     gradio_app = fast.routes[-1].app
-    return BodyLimit(ChineseLogin(fast)), fast, gradio_app
+    return BodyLimit(ChineseLogin(fast), ctx=ctx), fast, gradio_app
 
 
 def start(ctx, blocks, auth, host: str, port: int) -> Served:

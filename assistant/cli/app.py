@@ -94,7 +94,7 @@ def _context(args, users, **shared):
     args.audit.parent.mkdir(parents=True, exist_ok=True)
     ctx = AppContext.serving(_bases(args), AuditLog(args.audit), users, **shared)
     for kb in ctx.bases.values():
-        kb.retriever  # open every index now: a missing one is an error before the server starts
+        _ = kb.retriever  # open every index now: a missing one is an error before the server starts
     return ctx
 
 

@@ -74,6 +74,9 @@ def test_http_officer_review_is_403_and_audited(site):
         r = c.post("/api/v1/review", json={"text": "第一条 本地企业优先。"})
     assert r.status_code == 403 and "无权" in r.json()["detail"]
     assert ("jing", "经办人员", "api:review:denied", "角色无此权限") in _rows(site["ctx"], "api:review:denied")
+    with _http(site, site["tokens"]["admin"]) as c:  # the API is read-only: no ingest or removal at all
+        for path in ("/api/v1/ingest", "/api/v1/remove", "/api/v1/documents"):
+            assert c.post(path, json={}).status_code in (404, 405)
 
 
 def test_http_reviewer_gets_the_cli_review_contract(site):
@@ -120,6 +123,7 @@ def test_http_body_too_large_is_413(site):
         r = c.post("/api/v1/review", content=json.dumps({"text": "条" * 600_000}, ensure_ascii=False).encode("utf-8"),
                    headers={"content-type": "application/json"})
     assert r.status_code == 413 and "过大" in r.json()["detail"]
+    assert ("shen", "审查人员", "api:too_large", "/api/v1/review") in _rows(site["ctx"], "api:too_large")
 
 
 def test_http_rate_limit_per_token_is_429_and_audited(site):
@@ -278,6 +282,16 @@ def test_gradio_client_officer_cannot_review(site, tmp_path):
     assert ("jing", "经办人员", "review:denied", "角色无此权限") in _rows(site["ctx"], "review:denied")
     docs = client.predict("", api_name="/documents")
     assert "internal-review-notes.md" not in json.dumps(docs, ensure_ascii=False)
+    assert "无权" in client.predict([], api_name="/ingest")  # knowledge-base admin functions, too
+    from gradio_client.exceptions import AppError
+
+    try:  # Gradio itself refuses a value outside the officer's (empty) picker; the handler would refuse the role
+        assert "无权" in client.predict("demo-zone-investment-incentives-2025", True, api_name="/remove")
+    except AppError as exc:
+        assert "not in the list of choices" in str(exc)
+    assert _rows(site["ctx"], "admin:denied")
+    with _http(site, site["tokens"]["admin"]) as c:
+        assert "demo-zone-investment-incentives-2025" in {d["doc_id"] for d in c.get("/api/v1/documents").json()}
 
 
 # ---- the login page in a real browser -------------------------------------------------------------------------
@@ -304,3 +318,16 @@ def test_login_page_is_chinese_for_an_english_browser(site):
         page.screenshot(path=str(artifacts / "api-login-zh-wrong.png"))
         browser.close()
     assert _rows(site["ctx"], "login:failed")
+
+
+def test_mcp_shares_the_rate_limit_of_the_token(site):
+    import httpx
+
+    from assistant.api.tokens import issue
+
+    token = issue(site["users"], "burst")
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json, text/event-stream"}
+    codes = [httpx.post(site["url"] + "/mcp/", headers=headers, json={"jsonrpc": "2.0", "id": i, "method": "ping"}).status_code
+             for i in range(60)]
+    assert 429 in codes and codes[0] != 429
+    assert _rows(site["ctx"], "mcp:limited")
