@@ -478,9 +478,11 @@ def build_app(ctx: AppContext):
                 handler(lambda request: (documents(ctx, "", request), gr.Dropdown(choices=document_choices(ctx, request),
                                                                                   value=None), False), 0, gr), None,
                 [docs, remove_id, remove_ok])
-        if len(ctx.served()) > 1:  # switching base refreshes the knowledge-base table
-            base.change(handler(lambda b, request: ctx.choose(request, b), 1, gr), [base], [base_note],
-                        api_name=False).then(handler(lambda request: documents(ctx, "", request), 0, gr), None, docs)
+        if len(ctx.served()) > 1:  # switching base refreshes the knowledge-base table and the removal picker
+            base.change(handler(lambda b, request: ctx.choose(request, b), 1, gr), [base], [base_note], api_name=False).then(
+                handler(lambda request: (documents(ctx, "", request),
+                                         gr.Dropdown(choices=document_choices(ctx, request), value=None)), 0, gr),
+                None, [docs, remove_id])
     return app
 
 

@@ -331,3 +331,40 @@ def test_mcp_shares_the_rate_limit_of_the_token(site):
              for i in range(60)]
     assert 429 in codes and codes[0] != 429
     assert _rows(site["ctx"], "mcp:limited")
+
+
+def test_ui_base_selector_lists_only_the_users_bases(site):
+    import shutil
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    artifacts = REPO / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    seen = {}
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        for user in ("jing", "admin"):
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(site["url"] + "/")
+            page.get_by_label("用户名").fill(user)
+            page.get_by_label("密码").fill(f"{user}-password")
+            page.get_by_role("button", name="登录").click()
+            box = page.get_by_label("知识库", exact=True)
+            box.wait_for(timeout=30000)
+            page.wait_for_timeout(1500)  # the load event fills the choices
+            box.click()
+            page.get_by_role("option").first.wait_for(timeout=10000)
+            seen[user] = page.get_by_role("option").all_inner_texts()
+            if user == "admin":
+                page.get_by_role("option", name="审查参考库").click()
+                page.get_by_text("当前知识库：审查参考库").wait_for(timeout=15000)
+                page.get_by_role("tab", name="知识库").click()
+                page.get_by_text("internal-review-notes.md").first.wait_for(state="attached", timeout=15000)
+                page.wait_for_timeout(500)
+            page.screenshot(path=str(artifacts / f"api-base-selector-{user}.png"), full_page=True)
+            page.close()
+        browser.close()
+    assert [s.replace("✓", "").strip() for s in seen["jing"]] == ["全县政策库"]
+    assert [s.replace("✓", "").strip() for s in seen["admin"]] == ["全县政策库", "审查参考库"]
