@@ -80,8 +80,13 @@ def build_asgi(ctx, blocks, auth, max_file_size: str):
     from ..api.http import BodyLimit, TokenBucket, create_api
     from ..api.mcp_server import http_app
 
-    bucket = TokenBucket()  # per token, shared by the HTTP API and MCP
-    fast = create_api(ctx, bucket)
+    from ..api import http
+
+    rate, burst, timeout_s = (_env_number(name, default) for name, default in (
+        ("POLICY_ASSISTANT_API_RATE", http.RATE_PER_S), ("POLICY_ASSISTANT_API_BURST", http.BURST),
+        ("POLICY_ASSISTANT_API_TIMEOUT", http.TIMEOUT_S)))
+    bucket = TokenBucket(rate, int(burst))  # per token, shared by the HTTP API and MCP
+    fast = create_api(ctx, bucket, timeout_s)
     mcp_asgi, mcp = http_app(ctx, bucket)
     fast.mount("/mcp", mcp_asgi)
     old = fast.router.lifespan_context
@@ -96,6 +101,23 @@ def build_asgi(ctx, blocks, auth, max_file_size: str):
                         ssr_mode=False)
     gradio_app = fast.routes[-1].app
     return BodyLimit(ChineseLogin(fast), ctx=ctx), fast, gradio_app
+
+
+def _env_number(name: str, default: float) -> float:
+    import os
+
+    from ..errors import AssistantError
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise AssistantError(f"环境变量 {name} 应为正数：{raw!r}")
+    return value
 
 
 def start(ctx, blocks, auth, host: str, port: int) -> Served:

@@ -50,3 +50,15 @@ def test_add_user_keeps_bases(tmp_path):
     path.write_text(text, encoding="utf-8")
     add_user(path, "li", "经办人员", "other-long-pw")
     assert Users.load(path).entries["li"]["bases"] == ["审查参考库"]
+
+
+def test_api_limits_from_the_environment_are_checked(monkeypatch):
+    from assistant.app.server import _env_number
+
+    monkeypatch.setenv("POLICY_ASSISTANT_API_RATE", "5")
+    assert _env_number("POLICY_ASSISTANT_API_RATE", 2.0) == 5.0
+    monkeypatch.setenv("POLICY_ASSISTANT_API_RATE", "快")
+    with pytest.raises(AssistantError, match="POLICY_ASSISTANT_API_RATE"):
+        _env_number("POLICY_ASSISTANT_API_RATE", 2.0)
+    monkeypatch.delenv("POLICY_ASSISTANT_API_RATE")
+    assert _env_number("POLICY_ASSISTANT_API_RATE", 2.0) == 2.0
