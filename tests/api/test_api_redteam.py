@@ -368,3 +368,20 @@ def test_ui_base_selector_lists_only_the_users_bases(site):
         browser.close()
     assert [s.replace("✓", "").strip() for s in seen["jing"]] == ["全县政策库"]
     assert [s.replace("✓", "").strip() for s in seen["admin"]] == ["全县政策库", "审查参考库"]
+
+
+def test_file_routes_stay_shut_with_gradio_mounted(site):
+    """Unauthenticated and logged-in: Gradio's file routes give nothing outside its own upload cache."""
+    import httpx
+
+    targets = ["/etc/passwd", str(site["users"]), str(site["tmp"] / "audit.sqlite"), str(site["tmp"] / "a" / "index.json"),
+               str(REPO / "README.md")]
+    with httpx.Client(base_url=site["url"], timeout=30) as anon, httpx.Client(base_url=site["url"], timeout=30) as user:
+        assert user.post("/login", data={"username": "jing", "password": "jing-password"}).status_code == 200
+        assert user.get("/config").status_code == 200 and anon.get("/config").status_code == 401
+        for client in (anon, user):
+            for target in targets:
+                for route in ("/file=", "/gradio_api/file="):
+                    r = client.get(route + target)
+                    assert r.status_code in (401, 403, 404), (route, target, r.status_code)
+                    assert "root:" not in r.text and "password_hash" not in r.text and "token_hashes" not in r.text
