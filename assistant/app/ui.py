@@ -268,7 +268,7 @@ def documents(ctx: AppContext, query: str = "", request=None) -> list[list]:
     from ..vocab.labels import kind_label, level_label, status_label
 
     try:
-        ctx = ctx.for_request(request)
+        ctx = ctx if request is None else ctx.for_request(request)  # None: a direct call, the default base
     except AssistantError:
         return []
     rows, q = [], (query or "").strip()
@@ -287,7 +287,7 @@ def document_choices(ctx: AppContext, request=None) -> list[tuple[str, str]]:
     from ..documents.model import DocMeta
 
     try:
-        ctx = ctx.for_request(request)
+        ctx = ctx if request is None else ctx.for_request(request)  # None: a direct call, the default base
     except AssistantError:
         return []
     return [(f"{DocMeta(**r['meta']).title}（{r['file']}）", r["doc_id"]) for r in ctx.index.store.doc_rows()]
