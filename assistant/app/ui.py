@@ -37,8 +37,8 @@ class AppContext:
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # index reads vs. admin writes
     uploads: Uploads = field(default_factory=Uploads, repr=False)  # only our own uploads, private copies, purged
     name: str = "默认知识库"  # this knowledge base's name (users file `bases`)
-    bases: dict = field(default_factory=dict, repr=False)  # name → AppContext when several bases are served
-    _choice: dict = field(default_factory=dict, repr=False)  # Gradio session → chosen base
+    bases: dict = field(default_factory=dict, repr=False, compare=False)  # name → AppContext when several bases are served
+    _choice: dict = field(default_factory=dict, repr=False, compare=False)  # Gradio session → chosen base
 
     @classmethod
     def serving(cls, bases: dict, audit: AuditLog, users: Users | None = None, **shared) -> "AppContext":
