@@ -56,6 +56,9 @@ eval-quick: setup-test
 test-fast: setup-test
 	$(BIN)/python -m pytest -q -m "not slow"
 
+redteam: setup-test  # attacks through every channel (HTTP API, MCP, gradio_client, login page); small indexes, ~1 min
+	$(BIN)/python -m pytest -q -m redteam
+
 bench: setup-test
 	$(BIN)/python -m eval.bench --shared $(SHARED)
 	$(BIN)/python eval/bench_scale.py --shared $(SHARED)
@@ -70,8 +73,6 @@ clean:
 bench-app: setup-test
 	$(BIN)/python -m eval.bench_app --index $(INDEX)
 
-redteam: setup-test  # attacks on login, sessions, audit, uploads, ingest, API and MCP; each case asserts an outcome
-	$(BIN)/python -m pytest -q -m redteam
 
 review-model: setup  # rebuild the shipped review model from ../shared (commit assistant/review/data/review-model.npz)
 	$(BIN)/python -m assistant.review.build_model --shared $(SHARED)

@@ -73,6 +73,7 @@ def ask_stream(ctx, message: str, history: list, as_of: str = "", region: str = 
     turn = [{"role": "user", "content": message}]
     try:
         user, role = ctx.require(request, "ask")
+        ctx = ctx.for_request(request)  # the knowledge base this user chose and may read
         if not (message or "").strip():
             raise AssistantError("请输入问题")
         filters = Filters(region=region or None, level=level or None, kind=kind or None,

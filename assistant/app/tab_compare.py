@@ -24,6 +24,7 @@ def compare_regions(ctx, profile_json: str, regions: str = "", as_of: str = "", 
 
     try:
         user, role = ctx.require(request, "match")  # same right as 项目匹配
+        ctx = ctx.for_request(request)  # the knowledge base this user chose and may read
         data = json.loads(profile_json or "{}")
         if not isinstance(data, dict):
             raise AssistantError("项目信息应为键值对")

@@ -115,6 +115,7 @@ def upload_ingest(ctx, uploads: list[str] | None, request=None, progress=None) -
 
     try:
         user, role = ctx.require(request, "admin")
+        ctx = ctx.for_request(request)  # the knowledge base this user chose and may read
     except AssistantError as exc:
         return f"⚠️ {exc}", []
     if not uploads:

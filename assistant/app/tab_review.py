@@ -19,6 +19,7 @@ def review_draft(ctx, upload: str | None, request=None):
 
     try:
         user, role = ctx.require(request, "review")  # before the path is touched
+        ctx = ctx.for_request(request)  # the knowledge base this user chose and may read
         if not upload:
             raise AssistantError("请先上传文稿")
         with ctx.uploads.claim(upload, ctx.max_upload_mb) as path:  # private copy; the upload goes after its last use
@@ -56,6 +57,7 @@ def review_concession(ctx, request_text: str, request=None):
 
     try:
         user, role = ctx.require(request, "review")
+        ctx = ctx.for_request(request)  # the knowledge base this user chose and may read
         if not (request_text or "").strip():
             raise AssistantError("请粘贴企业提出的具体优惠诉求")
         advice = concession.advise(request_text, ctx.detector)

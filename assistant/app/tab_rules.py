@@ -138,6 +138,7 @@ def approve(ctx, rule_id, rows, kind, base, rate, cap, amount, unit_amount, year
 
     try:
         user, role = ctx.require(request, "review")
+        ctx = ctx.for_request(request)  # the knowledge base this user chose and may read
         cand = get_candidate(ctx.index_dir, (rule_id or "").strip())
         rule = rule_from_form(cand["id"], cand["title"], rows, kind, base, rate, cap, amount, unit_amount, years, rates, quotes, text)
         for key in ("once", "periods", "schedule", "tiers", "tier_by"):  # not on the form: kept from the candidate
@@ -155,6 +156,7 @@ def reject(ctx, rule_id, reason, request=None) -> str:
 
     try:
         user, role = ctx.require(request, "review")
+        ctx = ctx.for_request(request)  # the knowledge base this user chose and may read
         with ctx.lock:
             write(ctx.index, (rule_id or "").strip(), user, reason or "", audit=ctx.audit, role=role)
     except AssistantError as exc:

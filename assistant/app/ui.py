@@ -37,6 +37,44 @@ class AppContext:
     llm: object = None  # LLMSettings: answers through an OpenAI-compatible server, streamed and citation-checked
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)  # index reads vs. admin writes
     uploads: Uploads = field(default_factory=Uploads, repr=False)  # only our own uploads, private copies, purged
+    name: str = "默认知识库"  # this knowledge base's name (users file `bases`)
+    bases: dict = field(default_factory=dict, repr=False, compare=False)  # name → AppContext when several bases are served
+    _choice: dict = field(default_factory=dict, repr=False, compare=False)  # Gradio session → chosen base
+
+    @classmethod
+    def serving(cls, bases: dict, audit: AuditLog, users: Users | None = None, **shared) -> "AppContext":
+        """One context per knowledge base (own index, retriever, lock), sharing audit, users and uploads; the
+        first base is the default and the returned root."""
+        items = list(bases.items())
+        root = cls(Path(items[0][1]), audit, users, name=items[0][0], **shared)
+        root.bases = {root.name: root}
+        for name, path in items[1:]:
+            root.bases[name] = cls(Path(path), audit, users, name=name, uploads=root.uploads, **shared)
+        return root
+
+    def served(self) -> list[str]:
+        return list(self.bases) or [self.name]
+
+    def readable(self, user: str | None) -> list[str]:
+        """The bases this user may read (open mode: all)."""
+        return self.served() if self.users is None else self.users.bases(user, self.served())
+
+    def for_request(self, request, base: str | None = None) -> "AppContext":
+        """The context of the base this request may use: `base`, else the session's choice, else the user's first.
+        A base the user may not read is refused (and audited) exactly like a missing one."""
+        user, role = self.who(request)
+        allowed = self.readable(user)
+        chosen = base or self._choice.get(getattr(request, "session_hash", None)) or (allowed[0] if allowed else None)
+        if chosen not in allowed:
+            self.audit.record(user, role, "base:denied", detail=f"知识库 {chosen or '（无）'}")
+            raise AssistantError(f"无权访问知识库“{chosen}”" if chosen else "当前用户没有可读的知识库")
+        return self.bases.get(chosen, self)
+
+    def choose(self, request, base: str) -> str:
+        """The 知识库 selector: remembers the session's base after checking the user may read it."""
+        self.for_request(request, base or None)
+        self._choice[getattr(request, "session_hash", None)] = base
+        return f"当前知识库：{base}"
 
     @property
     def index(self):
@@ -111,6 +149,7 @@ def match_project(ctx: AppContext, profile_json: str, as_of: str = "", request=N
 
     try:
         user, role = ctx.require(request, "match")
+        ctx = ctx.for_request(request)
         data = json.loads(profile_json or "{}")
         data = {k: v for k, v in data.items() if v not in (None, "", [])}
         profile = parse_profile(data)
@@ -134,11 +173,15 @@ def match_project(ctx: AppContext, profile_json: str, as_of: str = "", request=N
 DOC_HEADERS = ["标题", "文号", "层级", "地区", "类别", "施行", "状态", "条款数", "文件", "导入时间"]
 
 
-def documents(ctx: AppContext, query: str = "") -> list[list]:
+def documents(ctx: AppContext, query: str = "", request=None) -> list[list]:
     """The knowledge-base table with Chinese labels; `query` keeps the rows whose title, 文号, region or file holds it."""
     from ..documents.model import DocMeta
     from ..vocab.labels import kind_label, level_label, status_label
 
+    try:
+        ctx = ctx if request is None else ctx.for_request(request)  # None: a direct call, the default base
+    except AssistantError:
+        return []
     rows, q = [], (query or "").strip()
     for r in ctx.index.store.doc_rows(effective=True):  # with supersede applied: 已废止 shows here too
         meta = DocMeta(**r["meta"])
@@ -150,10 +193,14 @@ def documents(ctx: AppContext, query: str = "") -> list[list]:
     return rows
 
 
-def document_choices(ctx: AppContext) -> list[tuple[str, str]]:
+def document_choices(ctx: AppContext, request=None) -> list[tuple[str, str]]:
     """(label, doc_id) pairs for the removal picker."""
     from ..documents.model import DocMeta
 
+    try:
+        ctx = ctx if request is None else ctx.for_request(request)  # None: a direct call, the default base
+    except AssistantError:
+        return []
     return [(f"{DocMeta(**r['meta']).title}（{r['file']}）", r["doc_id"]) for r in ctx.index.store.doc_rows()]
 
 
@@ -163,6 +210,7 @@ def admin_ingest(ctx: AppContext, uploads: list[str] | None, request=None) -> st
 
     try:
         user, role = ctx.require(request, "admin")
+        ctx = ctx.for_request(request)
     except AssistantError as exc:
         return f"⚠️ {exc}"
     target = ctx.index_dir / "uploads"
@@ -194,6 +242,7 @@ def admin_remove(ctx: AppContext, doc_id: str, request=None, confirmed: bool = T
 
     try:
         user, role = ctx.require(request, "admin")
+        ctx = ctx.for_request(request)
     except AssistantError as exc:
         return f"⚠️ {exc}"
     if not confirmed:
@@ -259,6 +308,12 @@ def build_app(ctx: AppContext):
         gr.Markdown("# 政策法规知识助手\n招商引资政策问答、项目政策匹配、文稿公平竞争审查。每个回答都注明所依据的条款。")
         if ctx.users is None:
             gr.Markdown(OPEN_BANNER)
+        if len(ctx.served()) > 1:  # 知识库 selector: only the bases this user may read
+            base = gr.Dropdown(choices=[], label="知识库", interactive=True)
+            base_note = gr.Markdown()
+            app.load(handler(lambda request: gr.Dropdown(choices=ctx.readable(ctx.who(request)[0]),
+                                                         value=(ctx.readable(ctx.who(request)[0]) or [None])[0]), 0, gr),
+                     None, base)
 
         chat_load, chat_outputs = tab_chat.build(ctx, gr, handler)
         app.load(chat_load, None, chat_outputs)
@@ -293,9 +348,10 @@ def build_app(ctx: AppContext):
                 refresh = gr.Button("刷新", scale=1)
             docs = gr.Dataframe(headers=DOC_HEADERS, wrap=True, max_height=420,
                                 column_widths=["26%", "12%", "7%", "8%", "8%", "9%", "7%", "6%", "10%", "7%"])
-            refresh.click(lambda q: documents(ctx, q), [doc_query], docs, api_name="documents")
-            doc_query.submit(lambda q: documents(ctx, q), [doc_query], docs, api_name=False)
-            app.load(lambda: documents(ctx), None, docs)
+            table = handler(lambda q, request: documents(ctx, q, request), 1, gr)
+            refresh.click(table, [doc_query], docs, api_name="documents")
+            doc_query.submit(table, [doc_query], docs, api_name=False)
+            app.load(handler(lambda request: documents(ctx, "", request), 0, gr), None, docs)
             gr.Markdown("#### 管理（仅管理员）")
             uploads = gr.File(label="添加文件到知识库（不选文件则重新导入全部来源）", file_count="multiple", type="filepath")
             ingest_btn = gr.Button("导入 / 重新导入")
@@ -303,14 +359,20 @@ def build_app(ctx: AppContext):
                 remove_id = gr.Dropdown(choices=[], label="要移除的文件", scale=4)
                 remove_ok = gr.Checkbox(label="确认移除", value=False, scale=1)
             remove_btn = gr.Button("移除文件", variant="stop")
-            app.load(lambda: gr.Dropdown(choices=document_choices(ctx)), None, remove_id)
+            app.load(handler(lambda request: gr.Dropdown(choices=document_choices(ctx, request)), 0, gr), None, remove_id)
             admin_out = gr.Textbox(label="结果", lines=6)
             ingest_btn.click(handler(lambda u, request: admin_ingest(ctx, u, request), 1, gr), [uploads], [admin_out],
-                             api_name="ingest").then(lambda: documents(ctx), None, docs)
+                             api_name="ingest").then(handler(lambda request: documents(ctx, "", request), 0, gr), None, docs)
             remove_btn.click(handler(lambda d, ok, request: admin_remove(ctx, d, request, confirmed=bool(ok)), 2, gr),
                              [remove_id, remove_ok], [admin_out], api_name="remove").then(
-                lambda: (documents(ctx), gr.Dropdown(choices=document_choices(ctx), value=None), False), None,
+                handler(lambda request: (documents(ctx, "", request), gr.Dropdown(choices=document_choices(ctx, request),
+                                                                                  value=None), False), 0, gr), None,
                 [docs, remove_id, remove_ok])
+        if len(ctx.served()) > 1:  # switching base refreshes the knowledge-base table and the removal picker
+            base.change(handler(lambda b, request: ctx.choose(request, b), 1, gr), [base], [base_note], api_name=False).then(
+                handler(lambda request: (documents(ctx, "", request),
+                                         gr.Dropdown(choices=document_choices(ctx, request), value=None)), 0, gr),
+                None, [docs, remove_id])
         tab_kb_upload.build(ctx, gr, handler)
     return app
 
@@ -355,22 +417,23 @@ def serve(ctx: AppContext, host: str = "127.0.0.1", port: int = 7860, block: boo
     app = build_app(ctx)
     auth = (lambda u, p: login(ctx, u, p)) if ctx.users else None
     app.queue(default_concurrency_limit=4)
-    app.launch(server_name=host, server_port=port, auth=auth, max_file_size=f"{ctx.max_upload_mb:g}mb",
-               prevent_thread_lock=True, show_error=False)
+    from .server import start  # FastAPI: /api/v1 (docs /api/docs), /mcp/, and this app at "/"
+
+    served = start(ctx, app, auth, host, port)
     ctx.uploads.start_purger()  # uploads and generated reports hold draft text: gone after 15 minutes at most
     if ctx.users is not None:
         first_seen: dict = {}
 
         def reaper() -> None:
-            while getattr(app, "is_running", True):
-                for name in reap_sessions(app.server_app, ctx.users, first_seen, time.time(), session_hours):
+            while served.is_running:
+                for name in reap_sessions(served.server_app, ctx.users, first_seen, time.time(), session_hours):
                     ctx.audit.record(name, "无", "session:expired", detail="会话超时或用户已被移除")
                 time.sleep(15)
 
         threading.Thread(target=reaper, name="session-reaper", daemon=True).start()
     if block:
-        app.block_thread()
-    return app
+        served.block_thread()
+    return served
 
 
 __all__ = ["AppContext", "ask", "match_project", "review_draft", "documents", "build_app", "serve"]

@@ -1,4 +1,7 @@
-"""Users file (YAML): {username: {password_hash: <bcrypt>, role: 经办人员|审查人员|管理员}}. No plain passwords."""
+"""Users file (YAML): {username: {password_hash: <bcrypt>, role: 经办人员|审查人员|管理员, bases: [知识库名, ...],
+token_hashes: [<sha256 of an API token>, ...]}}. No plain passwords, no plain tokens.
+
+`bases` absent: a 管理员 reads every knowledge base, anyone else only the default one (the first served)."""
 
 from __future__ import annotations
 
@@ -51,6 +54,8 @@ class Users:
                 raise AssistantError(f"用户 {name} 的角色无效：{e.get('role')!r}（可选 {'、'.join(ROLES)}）")
             if not str(e.get("password_hash", "")).startswith("$2"):
                 raise AssistantError(f"用户 {name} 缺少 bcrypt 密码哈希（password_hash），不接受明文密码")
+            if e.get("bases") is not None and not isinstance(e.get("bases"), list):
+                raise AssistantError(f"用户 {name} 的 bases 应为知识库名称列表，例如 [全县政策库]")
         self.entries = entries
 
     @classmethod
@@ -136,6 +141,34 @@ class Users:
         e = self.entries.get(username or "")
         return e["role"] if e else None
 
+    def bases(self, username: str | None, served: list[str]) -> list[str]:
+        """The served knowledge bases this user may read, in serving order (absent `bases`: see the module doc)."""
+        self.reload_if_changed()
+        e = self.entries.get(username or "")
+        if e is None or not served:
+            return []
+        granted = e.get("bases")
+        if granted is None:
+            return list(served) if e["role"] == "管理员" else served[:1]
+        granted = {str(b) for b in (granted or [])}
+        return [b for b in served if b in granted]
+
+    def by_token(self, token: str | None) -> str | None:
+        """The user holding this API token (only its sha256 is stored), else None."""
+        import hashlib
+        import hmac
+
+        self.reload_if_changed()
+        if not token:
+            return None
+        digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
+        found = None
+        for name, e in self.entries.items():
+            for h in e.get("token_hashes") or []:
+                if hmac.compare_digest(str(h), digest):
+                    found = name
+        return found
+
     @staticmethod
     def allowed(role: str | None, action: str) -> bool:
         return action in ROLES.get(role or "", set())
@@ -153,7 +186,7 @@ def add_user(path: str | Path, name: str, role: str, password: str) -> bool:
     path = Path(path)
     entries = Users.load(path).entries if path.exists() else {}
     existed = name in entries
-    entries = {**entries, name: {"password_hash": hash_password(password), "role": role}}
+    entries = {**entries, name: {**entries.get(name, {}), "password_hash": hash_password(password), "role": role}}
     _write(path, entries)
     return existed
 
@@ -173,7 +206,8 @@ def _write(path: Path, entries: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".users-", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("# 用户文件：用户名 → bcrypt 密码哈希与角色。用 policy-assistant users add/remove 维护。\n")
+        fh.write("# 用户文件：用户名 → bcrypt 密码哈希、角色、可读知识库（bases）与 API 令牌哈希。"
+                 "用 policy-assistant users add/remove/token 维护。\n")
         yaml.safe_dump(entries, fh, allow_unicode=True, sort_keys=True)
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)

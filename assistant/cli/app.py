@@ -13,7 +13,8 @@ DEFAULT_USERS = Path("indexes/users.yaml")
 
 def register(sub) -> None:
     p = sub.add_parser("serve", help="启动网页应用（政策问答 / 项目匹配 / 文稿审查 / 知识库）")
-    p.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    p.add_argument("--index", type=Path, default=DEFAULT_INDEX, help="单个知识库（未用 --kb 时）")
+    _kb_arg(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--users", type=Path, default=None, help="用户文件（YAML，bcrypt 哈希）；不指定则仅本机开放访问")
@@ -23,6 +24,14 @@ def register(sub) -> None:
 
     add_arguments(p)
     p.set_defaults(func=cmd_serve)
+
+    m = sub.add_parser("mcp", help="以 MCP（标准输入输出）提供只读工具：检索、问答、匹配、审查")
+    m.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    _kb_arg(m)
+    m.add_argument("--users", type=Path, default=DEFAULT_USERS, help="用户文件（令牌哈希）")
+    m.add_argument("--audit", type=Path, default=DEFAULT_AUDIT)
+    m.add_argument("--token", default=None, help="API 令牌（或环境变量 POLICY_ASSISTANT_TOKEN）")
+    m.set_defaults(func=cmd_mcp)
 
     a = sub.add_parser("audit", help="审计日志：导出或校验")
     asub = a.add_subparsers(dest="audit_command", parser_class=type(a))
@@ -47,26 +56,69 @@ def register(sub) -> None:
     rm.add_argument("name")
     rm.add_argument("--file", type=Path, default=DEFAULT_USERS)
     rm.set_defaults(func=cmd_users_remove)
+    tk = usub.add_parser("token", help="为用户生成 API 令牌（只显示一次，文件中只存哈希）或吊销其全部令牌")
+    tk.add_argument("name")
+    tk.add_argument("--revoke", action="store_true", help="吊销该用户的全部令牌")
+    tk.add_argument("--file", type=Path, default=DEFAULT_USERS)
+    tk.set_defaults(func=cmd_users_token)
     ls = usub.add_parser("list", help="列出用户与角色")
     ls.add_argument("--file", type=Path, default=DEFAULT_USERS)
     ls.set_defaults(func=cmd_users_list)
 
 
-def cmd_serve(args) -> int:
+def _kb_arg(p) -> None:
+    p.add_argument("--kb", action="append", default=[], metavar="名称=索引目录",
+                   help="同时提供多个知识库（可重复），如 --kb 全县政策库=indexes/a；第一个为默认库")
+
+
+def _bases(args) -> dict:
+    from ..errors import AssistantError
+
+    if not args.kb:
+        return {"默认知识库": args.index}
+    bases = {}
+    for item in args.kb:
+        name, sep, path = item.partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise AssistantError(f"--kb 应为 名称=索引目录：{item!r}")
+        if name.strip() in bases:
+            raise AssistantError(f"知识库名称重复：{name.strip()}")
+        bases[name.strip()] = Path(path.strip())
+    return bases
+
+
+def _context(args, users, **shared):
     from ..app.audit import AuditLog
-    from ..app.ui import AppContext, serve
+    from ..app.ui import AppContext
+
+    args.audit.parent.mkdir(parents=True, exist_ok=True)
+    ctx = AppContext.serving(_bases(args), AuditLog(args.audit), users, **shared)
+    for kb in ctx.bases.values():
+        _ = kb.retriever  # open every index now: a missing one is an error before the server starts
+    return ctx
+
+
+def cmd_mcp(args) -> int:
+    from ..api.mcp_server import run_stdio
+    from ..app.users import Users
+
+    run_stdio(_context(args, Users.load(args.users)), args.token)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from ..app.ui import serve
     from ..app.users import Users
 
     users = Users.load(args.users) if args.users else None
-    args.audit.parent.mkdir(parents=True, exist_ok=True)
     from ..llm.settings import from_args
 
-    ctx = AppContext(args.index, AuditLog(args.audit), users, max_upload_mb=args.max_upload_mb, llm=from_args(args))
+    ctx = _context(args, users, max_upload_mb=args.max_upload_mb, llm=from_args(args))
     from ..app.ui import check_host
 
     check_host(ctx, args.host)  # refuse before printing any address
-    ctx.retriever  # open the index now: a missing index is an error before the server starts
-    print(f"应用地址：http://{args.host}:{args.port}（缓存目录 {cache_dir()}）", file=sys.stderr)
+    print(f"应用地址：http://{args.host}:{args.port}（接口文档 /api/docs，MCP /mcp/；知识库 {'、'.join(ctx.served())}；"
+          f"缓存目录 {cache_dir()}）", file=sys.stderr)
     serve(ctx, args.host, args.port)
     return 0
 
@@ -122,6 +174,18 @@ def cmd_users_remove(args) -> int:
     return 0
 
 
+def cmd_users_token(args) -> int:
+    from ..api.tokens import issue, revoke
+
+    if args.revoke:
+        print(f"已吊销用户 {args.name} 的 {revoke(args.file, args.name)} 个令牌")
+        return 0
+    token = issue(args.file, args.name)
+    print(token)
+    print(f"这是用户 {args.name} 的新 API 令牌，只显示这一次；调用时发送 Authorization: Bearer <令牌>", file=sys.stderr)
+    return 0
+
+
 def cmd_users_list(args) -> int:
     from ..app.users import Users
 
@@ -129,5 +193,6 @@ def cmd_users_list(args) -> int:
         print(f"用户文件 {args.file} 不存在；用 policy-assistant users add 添加用户")
         return 0
     for name, e in sorted(Users.load(args.file).entries.items()):
-        print(f"{name}\t{e['role']}")
+        bases = "、".join(e["bases"]) if e.get("bases") is not None else "（默认）"
+        print(f"{name}\t{e['role']}\t知识库：{bases}\t令牌 {len(e.get('token_hashes') or [])} 个")
     return 0

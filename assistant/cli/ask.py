@@ -37,11 +37,9 @@ def cmd_ask(args) -> int:
     answerer = ChatAnswerer(retriever, llm=from_args(args))
     answer = answerer.ask(args.question, history=args.history, filters=filters)
     if args.json:
-        d = answer.to_dict()
-        keys = ("clause_id", "file", "article", "quote", "title", "doc_number", "label", "status", "effective", "expires", "repealed")
-        d["citations"] = [{k: c[k] for k in keys} for c in d["citations"]]
-        d = {k: v for k, v in d.items() if v is not None}
-        print(json.dumps(d, ensure_ascii=False, indent=1))
+        from ..api.contracts import answer_json
+
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=1))
     else:
         if answer.notice:
             print(f"注意：{answer.notice}", file=sys.stderr)

@@ -138,7 +138,9 @@ def cmd_search(args) -> int:
     index = _open(args)
     hits = HybridRetriever(index, mode=args.mode).search(args.query, k=args.k, filters=filters)
     if args.json:
-        print(json.dumps([h.to_dict(filters.as_of) for h in hits], ensure_ascii=False, indent=1))
+        from ..api.contracts import search_json
+
+        print(json.dumps(search_json(hits, filters.as_of), ensure_ascii=False, indent=1))
         return 0
     if not hits:
         print("没有找到相关条款。")
@@ -158,16 +160,9 @@ def _print_hit(h, as_of) -> None:
 
 def cmd_docs(args) -> int:
     index = _open(args)
-    rows = index.store.doc_rows(effective=True)
-    out = []
-    for r in rows:
-        from ..documents.model import DocMeta
+    from ..api.contracts import documents_json
 
-        meta = DocMeta(**r["meta"])
-        out.append({
-            "doc_id": r["doc_id"], "file": r["file"], **r["meta"], "status": meta.status(),
-            "clauses": r["n_clauses"], "chunks": r["n_chunks"], "sha256": r["sha256"], "ingested_at": r["ingested_at"],
-        })
+    out = documents_json(index.store)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0

@@ -127,12 +127,12 @@ def blind_suites(retriever, log) -> dict:
 
     out: dict = {}
     if (blind.BLIND / "qa_blind.yaml").exists():
-        from ..answer.extractive import ExtractiveAnswerer
+        from ..answer.chat import ChatAnswerer
 
         questions = blind.load_questions()
         log(f"盲测问答：{len(questions)} 问 …")
         bm25 = baselines.bm25_jieba(retriever.chunks)
-        out["blind_qa"] = blind.qa(retriever, ExtractiveAnswerer(retriever), questions, bm25=bm25)
+        out["blind_qa"] = blind.qa(retriever, ChatAnswerer(retriever), questions, bm25=bm25)  # the path `ask` and the chat take
     if (blind.BLIND / "review_blind.yaml").exists():
         from ..review.draft import split
         from ..review.service import build_detector

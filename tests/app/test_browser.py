@@ -54,16 +54,16 @@ def browser(server):
 def login(browser, url, user, password):
     page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     page.goto(url)
-    page.get_by_label("username").fill(user)
-    page.get_by_label("password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
     return page
 
 
 def test_wrong_password_is_refused(browser, server):
     url, _ = server
     page = login(browser, url, "shen", "not-the-password")
-    page.get_by_text("Incorrect Credentials").wait_for(timeout=15000)
+    page.get_by_text("凭据不正确").wait_for(timeout=15000)
     page.screenshot(path=str(ARTIFACTS / "01-wrong-password.png"))
     page.close()
 
