@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import AssistantError
+from ..match.service import DEFAULT_RULE_DIRS
 from ..retrieve import Filters
 from .cite import best_quote, citation
 from .conversation import resolve as resolve_turn
@@ -25,7 +26,6 @@ from .intent import COMPLIANCE, FACT, INCENTIVE, INTENT_CN, OUT_OF_SCOPE, classi
 
 YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 TITLE = re.compile(r"《([^》]{2,60})》")
-DEFAULT_RULE_DIRS = (Path("corpus/rules"), Path("eval/rules"))
 
 
 def prefer_named(question: str, hits):
@@ -44,7 +44,7 @@ class ChatAnswerer:
         self.reranker = reranker if reranker is not None else RerankSettings.from_env()
         self.extractive = ExtractiveAnswerer(retriever)
         self.llm = llm
-        self.rule_dirs = tuple(Path(d) for d in rule_dirs)
+        self.rule_dirs = tuple(Path(d) for d in (rule_dirs or DEFAULT_RULE_DIRS))  # () = the packaged rules
         self._detector = detector
         self.lock = lock
 
