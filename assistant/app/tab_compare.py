@@ -30,7 +30,9 @@ def compare_regions(ctx, profile_json: str, regions: str = "", as_of: str = "", 
             raise AssistantError("项目信息应为键值对")
         profile = profile_from(data)
         when = Filters.parse_date(as_of or None)
-        dirs = [d for d in ctx.rule_dirs if Path(d).exists()]
+        from ..match.service import DEFAULT_RULE_DIRS
+
+        dirs = [d for d in (ctx.rule_dirs or DEFAULT_RULE_DIRS) if Path(d).exists()]  # () = the packaged rules
         wanted = regions_arg(regions)
         with ctx.lock:
             index = ctx.index
