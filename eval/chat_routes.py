@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+from assistant.match.service import DEFAULT_RULE_DIRS
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -27,7 +28,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     items = yaml.safe_load((REPO / "eval" / "qa" / "chat_routes.yaml").read_text(encoding="utf-8"))
     chat = ChatAnswerer(HybridRetriever(Index.open(args.index, create=False)),
-                        rule_dirs=(REPO / "corpus" / "rules", REPO / "eval" / "rules"))
+                        rule_dirs=DEFAULT_RULE_DIRS)
     rows = []
     for it in items:
         as_of = date.fromisoformat(str(it["as_of"])) if it.get("as_of") else date.today()

@@ -11,6 +11,7 @@ import pytest
 from assistant.answer.chat import ChatAnswerer
 from assistant.answer.extractive import REFUSAL
 from assistant.retrieve import Filters
+from assistant.match.service import DEFAULT_RULE_DIRS
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def chat(real_retriever):
-    return ChatAnswerer(real_retriever, rule_dirs=(REPO / "corpus" / "rules", REPO / "eval" / "rules"))
+    return ChatAnswerer(real_retriever, rule_dirs=DEFAULT_RULE_DIRS)
 
 
 def test_compliance_question_gets_no_with_article_ten(chat, real_index):

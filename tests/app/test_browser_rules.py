@@ -58,9 +58,9 @@ def browser(server):
 def login(browser, url, user, password):
     page = browser.new_page(viewport={"width": 1280, "height": 1400})
     page.goto(url)
-    page.get_by_label("username").fill(user)
-    page.get_by_label("password").fill(password)
-    page.get_by_role("button", name="Login").click()
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
     return page
 
 

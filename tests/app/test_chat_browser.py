@@ -9,6 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from assistant.match.service import DEFAULT_RULE_DIRS
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
@@ -29,7 +30,7 @@ def chat_server(real_index, tmp_path_factory):
 
     users = Users({"jing": {"password_hash": hash_password("jing-pw"), "role": "经办人员"}})
     ctx = AppContext(real_index.root, AuditLog(tmp_path_factory.mktemp("audit") / "audit.sqlite"), users,
-                     rule_dirs=(REPO / "corpus" / "rules", REPO / "eval" / "rules"))
+                     rule_dirs=DEFAULT_RULE_DIRS)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -50,9 +51,9 @@ def test_officer_conversation_in_a_browser(chat_server):
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         page = b.new_page(viewport={"width": 1280, "height": 1100})
         page.goto(chat_server)
-        page.get_by_label("username").fill("jing")
-        page.get_by_label("password").fill("jing-pw")
-        page.get_by_role("button", name="Login").click()
+        page.get_by_label("用户名").fill("jing")
+        page.get_by_label("密码").fill("jing-pw")
+        page.get_by_role("button", name="登录").click()
         box = page.locator("#question textarea")
 
         def ask(q, expect):

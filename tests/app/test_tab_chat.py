@@ -10,6 +10,7 @@ import pytest
 from assistant.app.audit import AuditLog
 from assistant.app.history import History
 from assistant.app.users import Users, hash_password
+from assistant.match.service import DEFAULT_RULE_DIRS
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,7 +47,7 @@ def test_conversation_survives_reload_and_follow_up_changes_the_answer(real_inde
     users = Users({"jing": {"password_hash": hash_password("j"), "role": "经办人员"},
                    "li": {"password_hash": hash_password("l"), "role": "经办人员"}})
     ctx = AppContext(real_index.root, AuditLog(tmp_path / "audit.sqlite"), users,
-                     rule_dirs=(REPO / "corpus" / "rules", REPO / "eval" / "rules"))
+                     rule_dirs=DEFAULT_RULE_DIRS)
     history, sources = tab_chat.ask(ctx, "招商引资时能不能承诺按企业缴纳的税收给予返还？", [], request=_Req("jing"))
     first = history[-1]["content"]
     assert first.startswith("不能") and "《公平竞争审查条例》第十条第二项" in first
