@@ -254,6 +254,13 @@ class ChatAnswerer:
             if c is not None:
                 seen.add(e["clause_id"])
                 cites.append(c)
+        if not cites:  # nothing applies (e.g. the policy has lapsed): still rest on its clauses, status and dates shown
+            for e in result["ineligible"]:
+                if len(cites) >= 5:
+                    break
+                if e["clause_id"] not in seen and (c := self._clause_citation(e["clause_id"], as_of, e.get("benefit") or q)):
+                    seen.add(e["clause_id"])
+                    cites.append(c)
         eligible = result["eligible"]
         unknown = result["unknown"]
 
