@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import replace
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..index.tokenize import tokenize
 from ..llm.settings import LLMSettings, Prompt, load_prompt

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 SCHEMA = """
@@ -25,7 +25,7 @@ CREATE INDEX IF NOT EXISTS conversations_by_user ON conversations(user, updated)
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def beside(audit_path: str | Path) -> Path:

@@ -59,7 +59,7 @@ class Users:
         self.entries = entries
 
     @classmethod
-    def load(cls, path: str | Path) -> "Users":
+    def load(cls, path: str | Path) -> Users:
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:

@@ -13,7 +13,7 @@ import re
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ..errors import LoadError
 from .limits import LIMITS, Limits

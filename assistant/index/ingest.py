@@ -12,7 +12,7 @@ import hashlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from ..config import MAX_FILE_MB
 from ..documents.model import Document

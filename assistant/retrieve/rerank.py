@@ -27,7 +27,7 @@ class RerankSettings:
     top: int = 20  # how many of the first-stage hits are sent
 
     @classmethod
-    def from_env(cls, env=os.environ) -> "RerankSettings | None":
+    def from_env(cls, env=os.environ) -> RerankSettings | None:
         url = env.get("POLICY_ASSISTANT_RERANK_URL", "").strip()
         if not url:
             return None

@@ -94,7 +94,7 @@ def test_pdf_page_limit(tmp_path, monkeypatch):
 
 
 def test_nul_bytes_after_4kb_never_reach_a_clause(tmp_path):
-    data = ("第一条 " + "投资奖励。" * 1000 + "\n").encode("utf-8") + b"\0\0\0" + "第二条 附则。\n".encode("utf-8")
+    data = ("第一条 " + "投资奖励。" * 1000 + "\n").encode("utf-8") + b"\0\0\0" + "第二条 附则。\n".encode()
     assert data.index(b"\0") > 4096
     (tmp_path / "nul.txt").write_bytes(data)
     with pytest.raises(LoadError, match="二进制"):
