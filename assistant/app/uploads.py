@@ -35,6 +35,7 @@ class Uploads:
     def __init__(self, roots: tuple[Path, ...] | None = None) -> None:
         self._roots = roots
         self._users: dict[Path, int] = {}
+        self._private: set[Path] = set()  # private copies in use (never purged)
         self._lock = threading.Lock()
 
     @property
@@ -58,7 +59,9 @@ class Uploads:
         path = self.accept(upload)
         with self._lock:
             self._users[path] = self._users.get(path, 0) + 1
-        private = Path(tempfile.mkdtemp(prefix="pa-upload-"))
+        private = Path(tempfile.mkdtemp(prefix="pa-upload-")).resolve()
+        with self._lock:
+            self._private.add(private)
         try:
             if path.stat().st_size > max_mb * 1024 * 1024:
                 raise AssistantError(f"文件超过 {max_mb:g} MB 上限")
@@ -68,27 +71,30 @@ class Uploads:
         finally:
             shutil.rmtree(private, ignore_errors=True)
             with self._lock:
+                self._private.discard(private)
                 left = self._users[path] - 1
                 if left:
                     self._users[path] = left
                 else:
                     del self._users[path]
                     path.unlink(missing_ok=True)
-                    with contextlib.suppress(OSError):
-                        path.parent.rmdir()  # Gradio keeps each upload in a folder of its own
+                    if path.parent not in self.roots:
+                        with contextlib.suppress(OSError):
+                            path.parent.rmdir()  # Gradio keeps each upload in a folder of its own
 
     def purge(self, max_age_s: float = MAX_AGE_S, now: float | None = None) -> int:
         """Delete uploads and our generated report folders older than `max_age_s` that no request holds."""
         now = time.time() if now is None else now
         removed = 0
         with self._lock:
-            busy = set(self._users)
+            busy = set(self._users) | self._private
         targets = [p for root in self.roots if root.exists() for p in root.rglob("*") if p.is_file()]
         tmp = Path(tempfile.gettempdir())
         targets += [p for p in tmp.iterdir() if p.is_dir() and p.name.startswith(REPORT_PREFIXES)]
         for p in targets:
             try:
-                if p.resolve() in busy or now - p.stat().st_mtime < max_age_s:
+                st = p.stat()  # a copy keeps an old mtime but gets a new ctime: age counts from the later of the two
+                if p.resolve() in busy or now - max(st.st_mtime, st.st_ctime) < max_age_s:
                     continue
                 if p.is_dir():
                     shutil.rmtree(p, ignore_errors=True)

@@ -62,7 +62,7 @@ def ctx(real_index, tmp_path_factory):
     from assistant.app.uploads import Uploads
 
     return AppContext(real_index.root, AuditLog(tmp_path_factory.mktemp("audit") / "a.sqlite"), users,
-                      rule_dirs=DEFAULT_RULE_DIRS, uploads=Uploads(roots=(tmp_path_factory.getbasetemp().resolve(),)))
+                      rule_dirs=DEFAULT_RULE_DIRS, uploads=Uploads(roots=(tmp_path_factory.mktemp("uploads").resolve(),)))
 
 
 def test_chat_answers_with_sources_and_audits(ctx):
@@ -81,7 +81,7 @@ def test_chat_answers_with_sources_and_audits(ctx):
 def test_roles_are_enforced(ctx, tmp_path):
     from assistant.app.ui import review_draft
 
-    draft = tmp_path / "草案.txt"
+    draft = ctx.uploads.roots[0] / "草案.txt"
     draft.write_text("第一条 对在本县注册的企业按其缴纳税收的50%给予奖励。\n第二条 本办法自发布之日起施行。\n", encoding="utf-8")
     rows, files = review_draft(ctx, str(draft), request=_Req("jing"))
     assert "无权" in rows[0][2] and files == [] and draft.exists()  # refused before the path is touched
@@ -95,7 +95,7 @@ def test_roles_are_enforced(ctx, tmp_path):
 def test_exe_renamed_docx_is_refused(ctx, tmp_path):
     from assistant.app.ui import review_draft
 
-    fake = tmp_path / "setup.docx"
+    fake = ctx.uploads.roots[0] / "setup.docx"
     fake.write_bytes(b"MZ\x90\x00" + b"\x00" * 2000)
     rows, files = review_draft(ctx, str(fake), request=_Req("shen"))
     assert "不是有效的 .docx" in rows[0][2] and files == [] and not fake.exists()
@@ -141,7 +141,7 @@ def test_live_server_on_loopback(ctx):
 def test_oversized_upload_is_refused_and_deleted(ctx, tmp_path):
     from assistant.app.ui import review_draft
 
-    big = tmp_path / "大文稿.txt"
+    big = ctx.uploads.roots[0] / "大文稿.txt"
     big.write_text("第一条 内容。\n" * 200_000, encoding="utf-8")
     limit, ctx.max_upload_mb = ctx.max_upload_mb, 1.0
     try:
@@ -154,7 +154,7 @@ def test_oversized_upload_is_refused_and_deleted(ctx, tmp_path):
 def test_denied_and_expired_attempts_are_audited(ctx, tmp_path):
     from assistant.app.ui import ask, review_draft
 
-    f = tmp_path / "x.txt"
+    f = ctx.uploads.roots[0] / "x.txt"
     f.write_text("第一条 内容。\n第二条 内容。\n", encoding="utf-8")
     review_draft(ctx, str(f), request=_Req("jing"))
     history, _ = ask(ctx, "能否返还税收", [], request=_Req("removed-user"))

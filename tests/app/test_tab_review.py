@@ -21,13 +21,13 @@ def ctx(real_index, tmp_path_factory):
     users = Users({"jing": {"password_hash": hash_password("j"), "role": "经办人员"},
                    "shen": {"password_hash": hash_password("s"), "role": "审查人员"}})
     return AppContext(real_index.root, AuditLog(tmp_path_factory.mktemp("audit") / "a.sqlite"), users,
-                      uploads=Uploads(roots=(tmp_path_factory.getbasetemp().resolve(),)))
+                      uploads=Uploads(roots=(tmp_path_factory.mktemp("uploads").resolve(),)))
 
 
 def test_review_rows_show_span_and_article_12_hint(ctx, tmp_path):
     from assistant.app.tab_review import review_draft
 
-    draft = tmp_path / "草案.txt"
+    draft = ctx.uploads.roots[0] / "草案.txt"
     draft.write_text("第一条 按其实际缴纳土地出让金的70%予以返还。\n"
                      "第二条 为保护生态环境，辖区内危险废物统一由某环保公司集中处置。\n第三条 本办法自发布之日起施行。\n",
                      encoding="utf-8")

@@ -70,18 +70,21 @@ def test_oversized_is_refused_and_still_cleaned(root):
     assert not big.exists()
 
 
-def test_purge_removes_old_uploads_and_report_folders(root, tmp_path, monkeypatch):
+def test_purge_removes_old_uploads_and_report_folders_but_not_ones_in_use(root, tmp_path, monkeypatch):
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    old, new = root / "old.txt", root / "new.txt"
+    old, held = root / "old.txt", root / "held.txt"
     old.write_text("x")
-    new.write_text("y")
+    held.write_text("y")
     report = tmp_path / "review-abc"
     report.mkdir()
     (report / "审查意见.docx").write_text("z")
+    uploads = Uploads(roots=(root.resolve(),))
     past = time.time() - 3600
-    os.utime(old, (past, past))
-    os.utime(report, (past, past))
-    assert Uploads(roots=(root.resolve(),)).purge(max_age_s=600) == 2
-    assert not old.exists() and new.exists() and not report.exists()
+    os.utime(old, (past, past))  # an old mtime alone (e.g. a copy) does not make a file old: its ctime is new
+    assert uploads.purge(max_age_s=600) == 0 and old.exists()
+    with uploads.claim(held, 1):
+        assert uploads.purge(max_age_s=600, now=time.time() + 3600) == 2  # old.txt and the report folder
+        assert held.exists() and not old.exists() and not report.exists()
+    assert not held.exists()  # gone after its last use
