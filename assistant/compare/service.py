@@ -6,12 +6,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import yaml
 
 from ..documents.model import DocMeta
 from ..errors import AssistantError
@@ -26,22 +24,9 @@ PLACEHOLDER_REGION = "对标地区"  # the profile's own region is not needed to
 
 def load_profile(path: str | Path) -> ProjectProfile:
     """The project profile (JSON or YAML); `region` may be left out. Errors name the file, line or field."""
-    path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AssistantError(f"{path}：无法读取项目信息文件（{exc}）") from exc
-    try:
-        data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
-    except json.JSONDecodeError as exc:
-        raise AssistantError(f"{path} 第 {exc.lineno} 行：JSON 格式错误（{exc.msg}）") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" 第 {mark.line + 1} 行" if mark else ""
-        raise AssistantError(f"{path}{where}：YAML 格式错误（{getattr(exc, 'problem', exc)}）") from exc
-    if not isinstance(data, dict):
-        raise AssistantError(f"{path}：项目信息应为键值对（JSON 对象 / YAML 映射）")
-    return profile_from(data, str(path))
+    from ..match.profile import read_profile_data
+
+    return profile_from(read_profile_data(path), str(path))
 
 
 def profile_from(data: dict, source: str = "项目信息") -> ProjectProfile:

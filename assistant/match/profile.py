@@ -171,6 +171,11 @@ def _number(v, parse, upper: float, too_big: str) -> float | None:
 
 
 def load_profile(path: str | Path) -> ProjectProfile:
+    return parse_profile(read_profile_data(path), str(path))
+
+
+def read_profile_data(path: str | Path) -> dict:
+    """The raw profile mapping of a JSON or YAML file; errors name the file and line."""
     path = Path(path)
     try:
         raw = path.read_text(encoding="utf-8")
@@ -185,7 +190,7 @@ def load_profile(path: str | Path) -> ProjectProfile:
         raise AssistantError(f"{path}{f' 第 {mark.line + 1} 行' if mark else ''}：YAML 格式错误（{getattr(exc, 'problem', exc)}）") from exc
     if not isinstance(data, dict):
         raise AssistantError(f"{path}：项目信息应为键值对（JSON 对象 / YAML 映射）")
-    return parse_profile(data, str(path))
+    return data
 
 
 def parse_profile(data: dict, source: str = "项目信息") -> ProjectProfile:
