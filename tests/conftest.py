@@ -60,6 +60,44 @@ def real_retriever(real_index):
     return HybridRetriever(real_index)
 
 
+CHROMIUM = __import__("shutil").which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", "--disable-sync"]
+
+
+def require_browser() -> None:
+    """Skip (with the reason the banner counts) when Debian chromium or Playwright is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright")
+
+
+@contextlib.contextmanager
+def app_on_loopback(ctx):
+    """The real app (serve) on a free loopback port; yields its URL."""
+    from assistant.app.ui import serve
+
+    port = free_port()
+    app = serve(ctx, "127.0.0.1", port, block=False)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        app.close()
+
+
+@contextlib.contextmanager
+def chromium():
+    """Headless Debian chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

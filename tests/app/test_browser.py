@@ -3,52 +3,39 @@ Screenshots go to test-artifacts/ (git-ignored) for a person to look at."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 from pathlib import Path
 
 import pytest
 
 from assistant.match.service import DEFAULT_RULE_DIRS
+from conftest import app_on_loopback, chromium, require_browser
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-        "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
 def server(real_index, tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright")
+    require_browser()
     from assistant.app.audit import AuditLog
-    from assistant.app.ui import AppContext, serve
+    from assistant.app.ui import AppContext
     from assistant.app.users import Users, hash_password
 
     users = Users({"jing": {"password_hash": hash_password("jing-pw"), "role": "经办人员"},
                    "shen": {"password_hash": hash_password("shen-pw"), "role": "审查人员"}})
     audit = AuditLog(tmp_path_factory.mktemp("audit") / "audit.sqlite")
     ctx = AppContext(real_index.root, audit, users, rule_dirs=DEFAULT_RULE_DIRS)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = serve(ctx, "127.0.0.1", port, block=False)
     ARTIFACTS.mkdir(exist_ok=True)
-    yield f"http://127.0.0.1:{port}/", ctx
-    app.close()
+    with app_on_loopback(ctx) as url:
+        yield url, ctx
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def login(browser, url, user, password):

@@ -3,32 +3,27 @@ dev set: a reviewer approves a proposed rule and 项目匹配 then counts it; an
 
 from __future__ import annotations
 
-import shutil
-import socket
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import app_on_loopback, chromium, require_browser
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "eval"))
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     import county
 
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright")
+    require_browser()
     if not (county.COUNTY / "incentives.jsonl").exists():
         pytest.skip(f"county dev set not found at {county.COUNTY}")
     from assistant.app.audit import AuditLog
-    from assistant.app.ui import AppContext, serve
+    from assistant.app.ui import AppContext
     from assistant.app.users import Users, hash_password
 
     root = tmp_path_factory.mktemp("browser-rules")
@@ -36,23 +31,15 @@ def server(tmp_path_factory):
     users = Users({"jing": {"password_hash": hash_password("jing-pw"), "role": "经办人员"},
                    "shen": {"password_hash": hash_password("shen-pw"), "role": "审查人员"}})
     ctx = AppContext(root / "index", AuditLog(root / "audit.sqlite"), users, rule_dirs=())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = serve(ctx, "127.0.0.1", port, block=False)
     ARTIFACTS.mkdir(exist_ok=True)
-    yield f"http://127.0.0.1:{port}/", ctx
-    app.close()
+    with app_on_loopback(ctx) as url:
+        yield url, ctx
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def login(browser, url, user, password):

@@ -4,40 +4,30 @@ and the conversation survives a reload."""
 
 from __future__ import annotations
 
-import shutil
-import socket
 from pathlib import Path
 
 import pytest
 from assistant.match.service import DEFAULT_RULE_DIRS
+from conftest import app_on_loopback, chromium, require_browser
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-        "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
 def chat_server(real_index, tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright")
+    require_browser()
     from assistant.app.audit import AuditLog
-    from assistant.app.ui import AppContext, serve
+    from assistant.app.ui import AppContext
     from assistant.app.users import Users, hash_password
 
     users = Users({"jing": {"password_hash": hash_password("jing-pw"), "role": "经办人员"}})
     ctx = AppContext(real_index.root, AuditLog(tmp_path_factory.mktemp("audit") / "audit.sqlite"), users,
                      rule_dirs=DEFAULT_RULE_DIRS)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = serve(ctx, "127.0.0.1", port, block=False)
     ARTIFACTS.mkdir(exist_ok=True)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
+    with app_on_loopback(ctx) as url:
+        yield url
 
 
 def _last_answer(page) -> str:
@@ -45,10 +35,7 @@ def _last_answer(page) -> str:
 
 
 def test_officer_conversation_in_a_browser(chat_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    with chromium() as b:
         page = b.new_page(viewport={"width": 1280, "height": 1100})
         page.goto(chat_server)
         page.get_by_label("用户名").fill("jing")
@@ -82,4 +69,3 @@ def test_officer_conversation_in_a_browser(chat_server):
         page.locator("#chat .message").filter(has_text="那土地出让金呢").first.wait_for(timeout=30000)
         assert page.locator("#chat .message").count() >= 6
         page.screenshot(path=str(ARTIFACTS / "chat-03-after-reload.png"), full_page=True)
-        b.close()
