@@ -190,3 +190,56 @@ def review(review_text, clauses: list[BlindClause]) -> dict:
         "missed": misses, "false_flags": false_flags, "wrong_article": wrong,
         "p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 4) if latencies else None,
     }
+
+
+# a helper's route names → our route ids (assistant/review/data/concession_routes.yaml); 「其他」 has no counterpart
+ROUTE_IDS = {"普惠性政策": "universal-policy", "固定资产投资补助": "fixed-asset-subsidy", "产业基金股权投资": "industry-fund",
+             "贷款贴息": "loan-interest", "人才政策": "talent-policy", "标准厂房租赁": "standard-plant-lease",
+             "依法招拍挂供地": "standard-plant-lease", "第十二条例外": "article-12", "政府采购依法进行": "open-procurement"}
+
+
+@dataclass(frozen=True)
+class BlindConcession:
+    id: str
+    request: str
+    red_lines: tuple[str, ...]  # 公平竞争审查条例第十条第二项 …
+    routes: tuple[str, ...]  # route names as the author wrote them
+
+
+def load_concessions(path: Path = BLIND / "concessions_blind.yaml") -> list[BlindConcession]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [BlindConcession(str(it["id"]), str(it["request"]), tuple(it.get("red_lines") or ()),
+                            tuple(str(r["route"]) for r in it.get("acceptable_routes") or ())) for it in data["items"]]
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"[《》\s]", "", name)
+
+
+def concessions(advise, items: list[BlindConcession]) -> dict:
+    """`advise(request) -> Advice dict`. Red lines found (条例 article level and exact 条/项), routes the author accepts
+    that we propose, our routes that the author accepts, and our routes that carry a resolving citation."""
+    rl_art = rl_exact = rl_n = ok_routes = acc_n = prop_ok = prop_n = cited = 0
+    rows = []
+    for it in items:
+        a = advise(it.request)
+        ours = {_plain(x) for r in a["red_lines"] for x in [r["article"], *r.get("articles", [])]}
+        ours_art = {_article_level(x) for x in ours}
+        want = [_plain(x) for x in it.red_lines]
+        rl_n += len(want)
+        rl_exact += sum(w in ours for w in want)
+        rl_art += sum(_article_level(w) in ours_art for w in want)
+        accepted = {ROUTE_IDS[r] for r in it.routes if r in ROUTE_IDS}
+        proposed = {r["id"] for r in a["routes"]}
+        acc_n += len(accepted)
+        ok_routes += len(accepted & proposed)
+        prop_n += len(proposed)
+        prop_ok += len(proposed & accepted) if accepted else 0
+        cited += sum(bool(r.get("citations")) and all(a["provisions"].get(c) for c in r["basis"]) for r in a["routes"])
+        rows.append({"id": it.id, "red_lines_missed": [w for w in want if _article_level(w) not in ours_art],
+                     "routes_missed": sorted(accepted - proposed)})
+    return {"deals": len(items), "red_lines": rl_n,
+            "red_line_article": round(rl_art / max(1, rl_n), 4), "red_line_exact": round(rl_exact / max(1, rl_n), 4),
+            "routes_accepted": acc_n, "routes_found": round(ok_routes / max(1, acc_n), 4),
+            "routes_proposed": prop_n, "routes_precision": round(prop_ok / max(1, prop_n), 4),
+            "routes_cited": round(cited / max(1, prop_n), 4), "rows": rows}

@@ -33,6 +33,8 @@ HEADLINES = {
     "blind_review.recall": "higher",
     "blind_review.false_flag_rate": "lower",
     "blind_review.right_article": "higher",
+    "blind_concessions.red_line_article": "higher",
+    "blind_concessions.routes_found": "higher",
 }
 
 
@@ -270,4 +272,9 @@ def blind_markdown(s: dict) -> list[str]:
                   "| 条例条文 | 召回 |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in r["per_article_recall"].items()]
         lines.append("")
+    if "blind_concessions" in s:
+        c = s["blind_concessions"]
+        lines += ["## 盲测：一事一议诉求（未参与调参）", "", f"诉求 {c['deals']}：红线（条例条文）{c['red_line_article']}　红线（条/项）"
+                  f"{c['red_line_exact']}　可接受路径找到 {c['routes_found']}（共 {c['routes_accepted']}）　所提路径可接受 "
+                  f"{c['routes_precision']}　所提路径有依据 {c['routes_cited']}", ""]
     return lines

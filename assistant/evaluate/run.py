@@ -141,6 +141,12 @@ def blind_suites(retriever, log) -> dict:
         log(f"盲测审查：{len(clauses)} 条 …")
         detector = build_detector(retriever=retriever)
         out["blind_review"] = blind.review(lambda text: [f.to_dict() for f in detector.review(split(text, "盲测条款"))], clauses)
+        if (blind.BLIND / "concessions_blind.yaml").exists():
+            from ..review.concession import advise
+
+            deals = blind.load_concessions()
+            log(f"盲测一事一议：{len(deals)} 项诉求 …")
+            out["blind_concessions"] = blind.concessions(lambda req: advise(req, detector).to_dict(retriever.index.store), deals)
     return out
 
 
