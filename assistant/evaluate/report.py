@@ -143,6 +143,10 @@ def markdown(report: dict) -> str:
         if m.get("problems"):
             lines += ["问题：" + "；".join(m["problems"]), ""]
     lines += blind_markdown(s)
+    if "feedback" in s:
+        from .feedback import markdown as feedback_markdown
+
+        lines += feedback_markdown(s["feedback"])
     if report.get("gate"):
         g = report["gate"]
         lines += ["## 门禁", "", "通过" if g["passed"] else "**未通过**", ""]

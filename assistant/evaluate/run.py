@@ -16,7 +16,7 @@ from ..match.service import DEFAULT_RULE_DIRS
 from . import baselines, report as report_mod, suites
 from .data import REPO, fixed_subset, load_match_cases, load_qa
 
-SUITES = ("retrieval", "answers", "review", "match", "blind")
+SUITES = ("retrieval", "answers", "review", "match", "blind", "feedback")
 
 
 @dataclass
@@ -30,6 +30,7 @@ class EvalSettings:
     naive: bool = True
     llm: object = None  # LLMSettings: also run the answers suite through the grounded LLM answerer
     llm_limit: int = 20
+    feedback: Path | None = None  # officers' 👍/👎 export (JSONL); the feedback suite runs only when given
 
 
 def policy_index(settings: EvalSettings):
@@ -117,6 +118,11 @@ def run(settings: EvalSettings, ranker_override=None, log=lambda m: print(m, fil
         out["suites"]["match"] = suites.match(index, load_match_cases(), list(DEFAULT_RULE_DIRS))
     if "blind" in settings.suites:
         out["suites"].update(blind_suites(retriever, log))
+    if "feedback" in settings.suites and settings.feedback is not None:
+        from . import feedback
+
+        log(f"用户反馈：{settings.feedback} …")
+        out["suites"]["feedback"] = feedback.summarise(feedback.load(settings.feedback))
     out["seconds"] = round(time.time() - started, 1)
     return out
 
