@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..documents.source import slug
+from ..vocab.clause_id import normalise_key
 from .metrics import matches, mean, score
 
 BLIND = Path(__file__).resolve().parents[2] / "eval" / "blind"
@@ -38,8 +39,10 @@ def gold_id(entry: dict) -> str:
     """{file, article, item|kuan} → our clause id: `doc#第十条第二项`, headings `doc#二、/（六）`."""
     doc = slug(str(entry["file"]))
     article = re.sub(r"\s*/\s*", "/", str(entry["article"]).strip())
+    article = re.sub(r"(?<=[^、.])[。；;]$", "", article)  # a run-in heading's lead phrase: our ids drop its full stop
     extra = str(entry.get("item") or entry.get("kuan") or "").strip()
-    return f"{doc}#{article}{extra if extra.startswith('第') else ''}"
+    # 「第2条」 as printed → 「第二条」 as our ids write it (the clause-id grammar, not a per-set fix)
+    return normalise_key(f"{doc}#{article}{extra if extra.startswith('第') else ''}")
 
 
 def load_questions(path: Path = BLIND / "qa_blind.yaml") -> list[BlindQuestion]:
