@@ -43,6 +43,22 @@ class Route:
 
 
 def classify(question: str) -> Route:
+    """The learned router (intent_model, trained on questions written by others) when it ships; else the rules."""
+    from .intent_model import load
+
+    q = question.strip()
+    model = load()
+    if model is not None and q:
+        intent, _ = model.predict(q)
+        if intent == INCENTIVE:
+            return Route(INCENTIVE, profile=extract_profile(q))
+        if intent == COMPLIANCE:
+            return Route(COMPLIANCE, measure=measure_of(q))
+        return Route(FACT)
+    return classify_by_rules(q)
+
+
+def classify_by_rules(question: str) -> Route:
     q = question.strip()
     if INCENTIVE_CUE.search(q) and PROJECT.search(q):
         return Route(INCENTIVE, profile=extract_profile(q))
