@@ -135,6 +135,10 @@ class ChatAnswerer:
 
             a = GroundedAnswerer(self.retriever, self.llm).ask(q, filters=filters)
             return replace(a, intent=FACT if a.answerable else OUT_OF_SCOPE, conclusion=a.answer.split("\n", 1)[0])
+        if reason is None and filters.as_of is not None:
+            lapsed = self._lapsed_named(q, filters)
+            if lapsed is not None:
+                return lapsed
         ok = reason is None and bool(hits) and self.extractive.answerable(q, hits)
         a = replace(self.extractive.compose(q, hits, ok, as_of=filters.as_of), notice=notice)
         if ok:
@@ -146,6 +150,28 @@ class ChatAnswerer:
         body = a.answer.split("\n", 1)[1] if "\n" in a.answer else ""
         return replace(a, answer="\n".join(lines + ([body] if body else [])), intent=OUT_OF_SCOPE, conclusion=lines[0],
                        details={"reason": reason, "inactive": inactive} if (reason or inactive) else None)
+
+    def _lapsed_named(self, q: str, filters: Filters) -> Answer | None:
+        """The question names a place (柳河, 临港 …) whose documents in the KB are all out of force on the date: answer
+        from those documents, opening with their status and dates — never as 现行依据."""
+        from ..retrieve.ranker import places
+
+        as_of = filters.as_of
+        named = {c.doc_id for c in self.retriever.chunks if any(p in q for p in places(c.meta.region))}
+        if not named or any(c.meta.status(as_of) == "in_force" for c in self.retriever.chunks if c.doc_id in named):
+            return None
+        hits = [h for h in self.retriever.search(q, k=30, filters=replace(filters, include_inactive=True)) if h.chunk.doc_id in named][:8]
+        if not hits or not self.extractive.answerable(q, hits):
+            return None
+        a = self.extractive.compose(q, hits, True, as_of=as_of)
+        m = hits[0].chunk.meta
+        state = {"repealed": "已废止", "expired": "已失效", "not_yet_effective": "尚未施行"}.get(m.status(as_of), m.status(as_of))
+        until = m.repealed or m.expires
+        warn = (f"注意：《{hits[0].chunk.title}》在 {as_of} {state}" + (f"（{until}）" if until else "")
+                + "，以下是它在有效期内的规定，仅供了解，不能作为现行依据；请向当地确认是否有接续政策。")
+        return replace(a, answer=f"{warn}\n{a.answer}", conclusion=warn,
+                       details={"inactive": {"doc_id": hits[0].chunk.doc_id, "title": hits[0].chunk.title, "status": m.status(as_of),
+                                             "expires": m.expires, "repealed": m.repealed}})
 
     def _inactive(self, q: str, filters: Filters) -> dict | None:
         """A relevant document that exists but is not in force on the date."""
@@ -240,12 +266,26 @@ class ChatAnswerer:
             a = self._fact(q, filters)
             covered = "、".join(sorted(set(aliases.values()))) or "（无）"
             note = f"如需测算项目可享政策，请说明项目落地地区（已有激励规则的地区：{covered}）。"
-            return replace(a, answer=f"{a.answer}\n{note}", details={"profile": profile_data, "ask": [note]})
+            return replace(a, answer=f"{a.answer}\n{note}", details={**(a.details or {}), "profile": profile_data, "ask": [note]})
         asked_region = profile_data["region"]
         profile_data["region"] = aliases[asked_region]
         profile = parse_profile(profile_data, source="问题")
-        result = match(profile, self.retriever.index, [d for d in self.rule_dirs if d.exists()], as_of=filters.as_of)
+        rule_dirs = [d for d in self.rule_dirs if d.exists()]
+        result = match(profile, self.retriever.index, rule_dirs, as_of=filters.as_of)
         as_of = filters.as_of
+        lapsed_note = None
+        gone = result["summary"].get("inactive_policies") or []
+        if not result["eligible"] and gone and as_of is not None:
+            ends = [date.fromisoformat(str(x)) for p in gone for x in (p.get("expires"), p.get("repealed")) if x]
+            last = min(max(ends), as_of) if ends else None
+            if last is not None and last < as_of:
+                then = match(profile, self.retriever.index, rule_dirs, as_of=last)
+                used = {e["clause_id"].split("#")[0] for e in then["eligible"] + then["unknown"]}
+                if then["eligible"] or then["unknown"]:
+                    titles = "、".join(f"《{p['title']}》" for p in gone if p["policy"] in used or not used)
+                    lapsed_note = (f"注意：{titles}在 {as_of} 已不在有效期内（截至 {last}），以下按其有效期内的规定测算，"
+                                   "仅供了解，不能作为现行依据；请向当地确认是否有接续政策。")
+                    result, as_of = then, last
         cites, seen = [], set()
         for e in result["eligible"] + result["unknown"]:
             if e["clause_id"] in seen:
@@ -263,6 +303,12 @@ class ChatAnswerer:
                     cites.append(c)
         eligible = result["eligible"]
         unknown = result["unknown"]
+        if not eligible and not any(k.endswith("_wan") or k in ("land_mu", "employees") for k in profile_data):
+            # nothing about the project's size to compute with (「初次认定国家级企业技术中心能奖多少」): the clause
+            # that names the award answers it; the matcher's open list would not
+            a = self._fact(q, filters)
+            if a.answerable:
+                return replace(a, details={**(a.details or {}), "profile": profile_data})
 
         def amount(e):
             if e.get("amount_wan") is not None:
@@ -279,7 +325,7 @@ class ChatAnswerer:
                           + (f"。可确定金额合计约 {total:g} 万元（就高不重复）。" if total else "。"))
         else:
             conclusion = f"按问题所述的信息，{asked_region}暂无可确定享受的支持项目；还需补充信息后判断。"
-        lines = [conclusion]
+        lines = [lapsed_note, conclusion] if lapsed_note else [conclusion]
         asks = []
         for e in unknown:
             asks.extend(m for m in e.get("missing", []) if m and m not in asks)
@@ -293,11 +339,13 @@ class ChatAnswerer:
         for fl in result["flags"]:
             if fl.get("kind") == "red_flag":
                 lines.append(f"风险提示：{fl['issue']}（{fl['rule']}）")
-        for p in result["summary"].get("inactive_policies", []):
+        for p in [] if lapsed_note else result["summary"].get("inactive_policies", []):
             lines.append(f"注意：《{p['title']}》在该日{ {'repealed': '已废止', 'expired': '已失效', 'not_yet_effective': '尚未施行'}.get(p['status'], p['status']) }。")
         if cites:
             lines += ["", "依据："] + [f"{i}. {c.display()}：「{c.quote}」[{i}]" for i, c in enumerate(cites, 1)]
-        details = {"profile": profile_data, "summary": result["summary"],
+        if lapsed_note:
+            conclusion = f"{lapsed_note}{conclusion}"
+        details = {"profile": profile_data, "summary": result["summary"], "lapsed": lapsed_note,
                    "eligible": [{k: e.get(k) for k in ("rule_id", "clause_id", "title", "amount_wan", "amount_range_wan")} for e in eligible],
                    "unknown": [{"rule_id": e["rule_id"], "clause_id": e["clause_id"], "missing": e.get("missing", [])} for e in unknown],
                    "ask": asks}
