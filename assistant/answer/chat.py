@@ -36,6 +36,30 @@ def prefer_named(question: str, hits):
     return sorted(hits, key=lambda h: not named(h)) if any(named(h) for h in hits) else hits
 
 
+def _held(title: str, titles) -> bool:
+    """A title the question names is one of the KB's documents: equal cores, or one core containing the other."""
+    from ..retrieve.ranker import title_core
+
+    core = title_core(title)
+    return any(core and (core == (c := title_core(t)) or (len(core) >= 4 and core in c) or (len(c) >= 4 and c in core)) for t in titles)
+
+
+def _years_fit(question: str, hits) -> bool:
+    """Every year the question names is one its documents speak of: in the text or title, or inside the validity."""
+    for y in YEAR.findall(question):
+        ok = False
+        for h in hits:
+            m = h.chunk.meta
+            start = (m.effective or m.published or "")[:4]
+            end = (m.repealed or m.expires or "9999")[:4]
+            if y in h.chunk.text or y in h.chunk.title or (start and start <= y <= end):
+                ok = True
+                break
+        if not ok:
+            return False
+    return True
+
+
 class ChatAnswerer:
     def __init__(self, retriever, llm=None, rule_dirs=DEFAULT_RULE_DIRS, detector=None, lock=None, reranker=None) -> None:
         from ..retrieve.rerank import RerankSettings
@@ -87,8 +111,9 @@ class ChatAnswerer:
         for w in _pos().cut(question):
             if w.flag == "ns" and len(w.word) >= 2 and w.word not in kb and w.word[:-1] not in kb:
                 return f"知识库中没有关于“{w.word}”的文件"
+        titles = {c.title for c in self.retriever.chunks}
         for t in TITLE.findall(question):
-            if t not in kb and not any(part in kb for part in re.split(r"[（）()]", t) if len(part) >= 6):
+            if not _held(t, titles):  # named but not held (a document the KB only mentions is not held either)
                 return f"知识库中没有《{t}》"
         return None
 
@@ -157,11 +182,11 @@ class ChatAnswerer:
         from ..retrieve.ranker import places
 
         as_of = filters.as_of
-        named = {c.doc_id for c in self.retriever.chunks if any(p in q for p in places(c.meta.region))}
+        named = {c.doc_id for c in self.retriever.chunks if places(c.meta.region) and places(c.meta.region)[-1] in q}  # the most specific place
         if not named or any(c.meta.status(as_of) == "in_force" for c in self.retriever.chunks if c.doc_id in named):
             return None
         hits = [h for h in self.retriever.search(q, k=30, filters=replace(filters, include_inactive=True)) if h.chunk.doc_id in named][:8]
-        if not hits or not self.extractive.answerable(q, hits):
+        if not hits or not _years_fit(q, hits[:5]) or not self.extractive.answerable(q, hits):
             return None
         a = self.extractive.compose(q, hits, True, as_of=as_of)
         m = hits[0].chunk.meta
@@ -260,6 +285,8 @@ class ChatAnswerer:
         from ..match.profile import parse_profile
         from ..match.service import match
 
+        if self._not_in_kb(q):
+            return self._fact(q, filters)  # a place or document the KB does not hold: the fact route refuses, saying why
         aliases = self._regions()
         profile_data = extract_profile(q, sorted(aliases, key=len, reverse=True))
         if "region" not in profile_data:
@@ -281,6 +308,10 @@ class ChatAnswerer:
             if last is not None and last < as_of:
                 then = match(profile, self.retriever.index, rule_dirs, as_of=last)
                 used = {e["clause_id"].split("#")[0] for e in then["eligible"] + then["unknown"]}
+                spans = [p for p in gone if p["policy"] in used]
+                if YEAR.findall(q) and not all(any(str(p.get("effective") or "")[:4] <= y <= str(p.get("expires") or p.get("repealed") or "9999")[:4]
+                                                   for p in spans) for y in YEAR.findall(q)):
+                    return self._fact(q, filters)  # a year outside the lapsed policy's life: not this policy's answer
                 if then["eligible"] or then["unknown"]:
                     titles = "、".join(f"《{p['title']}》" for p in gone if p["policy"] in used or not used)
                     lapsed_note = (f"注意：{titles}在 {as_of} 已不在有效期内（截至 {last}），以下按其有效期内的规定测算，"

@@ -162,7 +162,7 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
             meta = DocMeta(**rows[rf.policy]["meta"])
             if meta.status(as_of) != "in_force":
                 inactive.append({"policy": rf.policy, "title": meta.title, "status": meta.status(as_of),
-                                 "expires": meta.expires, "repealed": meta.repealed})
+                                 "effective": meta.effective or meta.published, "expires": meta.expires, "repealed": meta.repealed})
     sure = [e for e in out["eligible"] if e.get("counted", True) and e["amount_wan"] is not None]
     counted = [e["amount_wan"] for e in sure if not e.get("red_flag")]
     risky = [e["amount_wan"] for e in sure if e.get("red_flag")]
