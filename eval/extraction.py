@@ -115,8 +115,8 @@ def gold_numbers(inc: dict) -> list[tuple[str, float]]:
 
 
 def _article_clauses(store, doc_id: str, article: str) -> set[str]:
-    return {c["clause_id"] for c in store.clauses_of(doc_id)
-            if c["article"] == article or c["article"].startswith(article)}
+    return {c.clause_id for c in store.clauses_of(doc_id)
+            if c.article == article or c.article.startswith(article)}
 
 
 def evaluate_county(store, incentives: list[dict]) -> dict:

@@ -75,7 +75,7 @@ class ChatAnswerer:
             idx = rows[0] if rows else None
         if clause is None or idx is None:
             return None
-        text = clause["text"]
+        text = clause.text
         quote = text.strip() if whole and len(text) <= 220 else best_quote(text, question)
         return citation(self.retriever.chunks[idx], quote, as_of, clause_id=clause_id)
 

@@ -173,7 +173,7 @@ def _clause(kb, params):
         found = kb.index.store.clause(clause_id)
     if found is None:  # also when the id belongs to a base this caller may not read
         raise Refused(404, f"知识库“{kb.name}”中没有条款 {clause_id}")
-    return found, {"question": clause_id, "clause_ids": [clause_id]}
+    return found.to_dict(), {"question": clause_id, "clause_ids": [clause_id]}
 
 
 _RUN = {"search": _search, "ask": _ask, "match": _match, "review": _review, "documents": _documents, "clause": _clause}

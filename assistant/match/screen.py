@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from ..index.store import ClauseRow
 from .profile import ProjectProfile
 
 FIL = "foreign-investment-law-2019"
@@ -18,11 +19,11 @@ def config() -> dict:
     return yaml.safe_load(Path(__file__).with_name("screening.yaml").read_text(encoding="utf-8"))
 
 
-def _clause_with(store, doc_id: str, needle: str) -> dict | None:
+def _clause_with(store, doc_id: str, needle: str) -> ClauseRow | None:
     """The most specific clause of a document whose text contains `needle`."""
     best = None
     for c in store.clauses_of(doc_id):
-        if needle in c["text"] and (best is None or len(c["text"]) < len(best["text"])):
+        if needle in c.text and (best is None or len(c.text) < len(best.text)):
             best = c
     return best
 
@@ -45,8 +46,8 @@ def negative_list(profile: ProjectProfile, store, files: dict[str, str]) -> list
                 issue = f"项目信息含“{'、'.join(hit)}”，可能触及市场准入负面清单禁止准入事项 {item['code']}：{item['issue']}。禁止准入事项不得进入，须先核实"
             else:
                 issue = f"项目信息含“{'、'.join(hit)}”，属于许可准入事项 {item['code']}，需依法取得：{item['permit']}"
-            flags.append({"kind": kind, "clause_id": clause["clause_id"] if clause else None, "file": files[doc],
-                          "article": clause["article"] if clause else item["code"], "issue": issue,
+            flags.append({"kind": kind, "clause_id": clause.clause_id if clause else None, "file": files[doc],
+                          "article": clause.article if clause else item["code"], "issue": issue,
                           "rule": f"市场准入负面清单（2025年版）事项编码{item['code']}"})
     return flags
 

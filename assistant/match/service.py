@@ -106,7 +106,7 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
         clause = store.clause(m.rule.clause_id)
         d = {
             "rule_id": m.rule.id, "clause_id": m.rule.clause_id, "file": files.get(m.policy.policy),
-            "article": clause["article"] if clause else None, "title": m.rule.title,
+            "article": clause.article if clause else None, "title": m.rule.title,
             "policy_title": rows[m.policy.policy]["meta"]["title"] if m.policy.policy in rows else m.policy.policy,
             "benefit": m.rule.benefit.text or m.benefit_text,
             "calculation": m.benefit_text if m.benefit_text != m.rule.benefit.text else "",
@@ -143,13 +143,13 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
         if m.status == "ineligible":
             continue
         clause = store.clause(m.rule.clause_id)
-        for rf in screen.red_flags(clause["text"] if clause else ""):
+        for rf in screen.red_flags(clause.text if clause else ""):
             key = (m.rule.clause_id, rf["citation"])
             if key in seen:
                 continue
             seen.add(key)
             flags.append({"kind": "red_flag", "clause_id": m.rule.clause_id, "file": files.get(m.policy.policy),
-                          "article": clause["article"], "issue": f"“{m.rule.title}”：{rf['issue']}", "rule": rf["citation"],
+                          "article": clause.article, "issue": f"“{m.rule.title}”：{rf['issue']}", "rule": rf["citation"],
                           "rule_clause_ids": rf["rules"], "severity": rf["severity"], **({"pending": True} if m.rule.pending else {})})
     out["flags"] = flags
     flagged = {f["clause_id"] for f in flags if f["kind"] == "red_flag"}

@@ -25,7 +25,7 @@ def build(draft: Draft, findings: list[Finding], store=None) -> dict:
         for cid in f.provisions:
             if cid not in provisions:
                 found = store.clause(cid) if store is not None else None
-                provisions[cid] = found["text"] if found else None
+                provisions[cid] = found.text if found else None
                 names[cid] = cite(cid, store)
     by_clause: dict[int, int] = {}
     for f in findings:

@@ -52,7 +52,7 @@ def test_ingest_proposes_checked_candidates_beside_the_index(county_index):
     loaded = [r for rf in pending_rule_files(county_index.root, county_index.store, []) for r in rf.rules]
     assert len(cands) >= 30 and len(loaded) == len(cands)  # every quote is in its clause, every number agrees
     for c in cands:
-        text = county_index.store.clause(c["clause_id"])["text"]
+        text = county_index.store.clause(c["clause_id"]).text
         assert all(q in text for q in [x["quote"] for x in c["conditions"]] + list(c["benefit"].get("quote") or []))
 
 

@@ -178,7 +178,7 @@ def test_foreign_project_screening(real_index):
     assert next(f for f in r["flags"] if f["kind"] == "foreign_access")["clause_id"] == "foreign-investment-law-2019#第四条"
     enc = [f for f in r["flags"] if f["kind"] == "foreign_encouraged"]
     assert enc and all(f["clause_id"].startswith("encouraged-foreign-investment-industries-catalogue") for f in enc)
-    assert any("集成电路" in real_index.store.clause(f["clause_id"])["text"] for f in enc)
+    assert any("集成电路" in real_index.store.clause(f["clause_id"]).text for f in enc)
 
 
 def test_every_cited_file_and_article_resolves(real_index):
@@ -188,7 +188,7 @@ def test_every_cited_file_and_article_resolves(real_index):
     for e in r["eligible"] + r["ineligible"] + r["unknown"] + r["flags"]:
         clause = real_index.store.clause(e["clause_id"])
         assert clause is not None, e["clause_id"]
-        assert rows[clause["doc_id"]]["file"] == e["file"] and clause["article"] == e["article"]
+        assert rows[clause.doc_id]["file"] == e["file"] and clause.article == e["article"]
 
 
 def test_unknown_region_names_covered_regions(real_index):
