@@ -155,7 +155,7 @@ def _review(kb, params):
     draft = load_draft(text, name=str(params.get("name") or "接口文稿")[:100])
     findings = kb.detector.review(draft)
     with kb.lock:
-        result = build(draft, findings, kb.index.store)
+        result = build(draft, findings, kb.index.store).to_dict()
     return result, {"input_bytes": text.encode("utf-8"), "clause_ids": sorted({c for f in findings for c in f.provisions}),
                     "answer": json.dumps(result["findings"], ensure_ascii=False)}
 

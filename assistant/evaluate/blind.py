@@ -151,7 +151,7 @@ def _article_level(name: str) -> str:
 
 
 def review(review_text, clauses: list[BlindClause]) -> dict:
-    """`review_text(text) -> [finding dicts with 'articles']`. Recall, false flags, right article (条 level)."""
+    """`review_text(text) -> [Finding]`. Recall, false flags, right article (条 level)."""
     per_primary: dict[str, list[bool]] = defaultdict(list)
     tp = fp = right = right_item = 0
     misses, false_flags, wrong = [], [], []
@@ -160,7 +160,7 @@ def review(review_text, clauses: list[BlindClause]) -> dict:
         t0 = time.perf_counter()
         findings = review_text(c.text)
         latencies.append(time.perf_counter() - t0)
-        cited = {a for f in findings for a in f.get("articles", [])}
+        cited = {a for f in findings for a in f.articles}
         if c.violation:
             hit = bool(findings)
             per_primary[c.primary or "?"].append(hit)

@@ -8,8 +8,6 @@ from datetime import date
 from pathlib import Path
 
 from ..retrieve import Filters, HybridRetriever
-from ..vocab import clause_id
-from ..vocab.clause_id import split_citation
 from . import baselines
 from .data import QAItem, load_stard, stard_documents, stard_gold, stard_spans
 from .metrics import matches, mean, score
@@ -156,7 +154,7 @@ def review(cases_path: Path, compliant: list[str], split: str = "held") -> dict:
     flagged = right = policy = policy_flagged = 0
     for c in target:
         findings = detector.review_clause(DraftClause(1, "案例", c.text))
-        got = {clause_id.parse("#" + p[1]).unit for f in findings for a in f.articles if (p := split_citation(a)) and p[0] == "公平竞争审查条例"}
+        got = {a for f in findings for a in f.regulation_articles}
         hit, ok = bool(findings), bool(findings) and bool(got & c.articles)
         cat = "/".join(sorted(c.articles)) or "未映射"
         per_cat[cat]["cases"] += 1
