@@ -247,58 +247,59 @@ class ChatAnswerer:
         result = match(profile, self.retriever.index, [d for d in self.rule_dirs if d.exists()], as_of=filters.as_of)
         as_of = filters.as_of
         cites, seen = [], set()
-        for e in result["eligible"] + result["unknown"]:
-            if e["clause_id"] in seen:
+        for e in result.eligible + result.unknown:
+            if e.clause_id in seen:
                 continue
-            c = self._clause_citation(e["clause_id"], as_of, e.get("benefit") or q)
+            c = self._clause_citation(e.clause_id, as_of, e.benefit or q)
             if c is not None:
-                seen.add(e["clause_id"])
+                seen.add(e.clause_id)
                 cites.append(c)
         if not cites:  # nothing applies (e.g. the policy has lapsed): still rest on its clauses, status and dates shown
-            for e in result["ineligible"]:
+            for e in result.ineligible:
                 if len(cites) >= 5:
                     break
-                if e["clause_id"] not in seen and (c := self._clause_citation(e["clause_id"], as_of, e.get("benefit") or q)):
-                    seen.add(e["clause_id"])
+                if e.clause_id not in seen and (c := self._clause_citation(e.clause_id, as_of, e.benefit or q)):
+                    seen.add(e.clause_id)
                     cites.append(c)
-        eligible = result["eligible"]
-        unknown = result["unknown"]
+        eligible = result.eligible
+        unknown = result.unknown
 
         def amount(e):
-            if e.get("amount_wan") is not None:
-                return f"{e['amount_wan']:g}万元"
-            if e.get("amount_range_wan"):
-                lo, hi = e["amount_range_wan"]
+            if e.amount_wan is not None:
+                return f"{e.amount_wan:g}万元"
+            if e.amount_range_wan:
+                lo, hi = e.amount_range_wan
                 return f"{lo:g}—{hi:g}万元"
             return "金额待定"
 
-        total = result["summary"]["estimated_total_wan"]
+        total = result.summary.estimated_total_wan
         if eligible:
             conclusion = (f"按问题所述，{asked_region}的该项目可享受 {len(eligible)} 项支持："
-                          + "；".join(f"{e['title']}（{amount(e)}）" for e in eligible[:6])
+                          + "；".join(f"{e.title}（{amount(e)}）" for e in eligible[:6])
                           + (f"。可确定金额合计约 {total:g} 万元（就高不重复）。" if total else "。"))
         else:
             conclusion = f"按问题所述的信息，{asked_region}暂无可确定享受的支持项目；还需补充信息后判断。"
         lines = [conclusion]
         asks = []
         for e in unknown:
-            asks.extend(m for m in e.get("missing", []) if m and m not in asks)
+            asks.extend(m for m in e.missing if m and m not in asks)
         if unknown:
-            lines.append(f"尚待确认 {len(unknown)} 项：" + "；".join(e["title"] for e in unknown[:8]) + "。")
-        failed = [f"{e['title']}（{(e.get('failed') or [{}])[0].get('reason', '条件不满足')}）" for e in result["ineligible"][:6]]
+            lines.append(f"尚待确认 {len(unknown)} 项：" + "；".join(e.title for e in unknown[:8]) + "。")
+        failed = [f"{e.title}（{e.failed[0].reason if e.failed else '条件不满足'}）" for e in result.ineligible[:6]]
         if failed:
-            lines.append(f"按所述信息不符合 {len(result['ineligible'])} 项：" + "；".join(failed) + "。")
+            lines.append(f"按所述信息不符合 {len(result.ineligible)} 项：" + "；".join(failed) + "。")
         if asks:
             lines.append("需向投资方了解：" + "；".join(asks[:8]) + "。")
-        for fl in result["flags"]:
-            if fl.get("kind") == "red_flag":
-                lines.append(f"风险提示：{fl['issue']}（{fl['rule']}）")
-        for p in result["summary"].get("inactive_policies", []):
-            lines.append(f"注意：《{p['title']}》在该日{ {'repealed': '已废止', 'expired': '已失效', 'not_yet_effective': '尚未施行'}.get(p['status'], p['status']) }。")
+        for fl in result.flags:
+            if fl.kind == "red_flag":
+                lines.append(f"风险提示：{fl.issue}（{fl.rule}）")
+        for p in result.summary.inactive_policies:
+            lines.append(f"注意：《{p.title}》在该日{ {'repealed': '已废止', 'expired': '已失效', 'not_yet_effective': '尚未施行'}.get(p.status, p.status) }。")
         if cites:
             lines += ["", "依据："] + [f"{i}. {c.display()}：「{c.quote}」[{i}]" for i, c in enumerate(cites, 1)]
-        details = {"profile": profile_data, "summary": result["summary"],
-                   "eligible": [{k: e.get(k) for k in ("rule_id", "clause_id", "title", "amount_wan", "amount_range_wan")} for e in eligible],
-                   "unknown": [{"rule_id": e["rule_id"], "clause_id": e["clause_id"], "missing": e.get("missing", [])} for e in unknown],
+        details = {"profile": profile_data, "summary": result.summary.to_dict(),
+                   "eligible": [{"rule_id": e.rule_id, "clause_id": e.clause_id, "title": e.title, "amount_wan": e.amount_wan,
+                                 "amount_range_wan": list(e.amount_range_wan) if e.amount_range_wan else None} for e in eligible],
+                   "unknown": [{"rule_id": e.rule_id, "clause_id": e.clause_id, "missing": list(e.missing)} for e in unknown],
                    "ask": asks}
         return Answer("\n".join(lines), True, tuple(cites), q, intent=INCENTIVE, conclusion=conclusion, details=details)

@@ -143,8 +143,8 @@ def _match(kb, params):
         result = match(profile, kb.index, [d for d in (kb.rule_dirs or DEFAULT_RULE_DIRS) if d.exists()],
                        as_of=Filters.parse_date(params.get("as_of") or None),
                        retriever=kb.retriever if profile.value("is_foreign") else None)
-    return result, {"question": json.dumps(data, ensure_ascii=False, sort_keys=True),
-                    "clause_ids": [e["clause_id"] for e in result["eligible"]]}
+    return result.to_dict(), {"question": json.dumps(data, ensure_ascii=False, sort_keys=True),
+                    "clause_ids": [e.clause_id for e in result.eligible]}
 
 
 def _review(kb, params):

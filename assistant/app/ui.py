@@ -163,9 +163,9 @@ def match_project(ctx: AppContext, profile_json: str, as_of: str = "", request=N
     report = markdown(result, profile)
     out = Path(tempfile.mkdtemp(prefix="match-"))
     (out / "匹配报告.md").write_text(report, encoding="utf-8")
-    (out / "匹配结果.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "匹配结果.json").write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     ctx.audit.record(user, role, "match", question=json.dumps(data, ensure_ascii=False, sort_keys=True),
-                     clause_ids=[e["clause_id"] for e in result["eligible"]], index_snapshot=ctx.index.store.snapshot(),
+                     clause_ids=[e.clause_id for e in result.eligible], index_snapshot=ctx.index.store.snapshot(),
                      answer=report)
     return report, [str(out / "匹配报告.md"), str(out / "匹配结果.json")]
 
