@@ -125,6 +125,9 @@ def propose(clause_id: str, text: str, title: str = "") -> Proposal | None:
     return found[0]
 
 
+CONTAINED_MIN_CHARS = 10  # a part this short (「（一）」, a bare heading) inside another does not make it a container; hand-set
+
+
 def propose_for_document(store, doc_id: str) -> list[Proposal]:
     """Proposals for the most specific incentive clauses of a document (款/段/项 rather than the whole 条); the
     conditions of an article's first part (its lead-in) carry to the later parts of the same article."""
@@ -133,7 +136,7 @@ def propose_for_document(store, doc_id: str) -> list[Proposal]:
     leaves = [c for c in clauses
               if not any(o != c.clause_id and o.startswith(c.clause_id) and o[len(c.clause_id)] in "第/" for o in ids)]
     # a 款 that holds its 项 verbatim is a container too
-    leaves = [c for c in leaves if not any(o is not c and len(o.text) > 10 and len(o.text) < len(c.text)
+    leaves = [c for c in leaves if not any(o is not c and len(o.text) > CONTAINED_MIN_CHARS and len(o.text) < len(c.text)
                                            and o.text in c.text for o in leaves)]
     out: list[Proposal] = []
     context: dict[str, list[dict]] = {}

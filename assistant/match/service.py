@@ -41,18 +41,22 @@ def load_rules(dirs, store, skipped: list[str] | None = None) -> list[RuleFile]:
 
 
 AUTONOMOUS = ("内蒙古", "广西", "西藏", "宁夏", "新疆")
+# 「地区」 is dropped from a name longer than this (「大兴安岭地区」 → 「大兴安岭」, but 「地区」 alone stays); hand-set
+STRIP_DIQU_ABOVE = 4
+# a unit this short or shorter (「区」「市」 fragments) never matches by containment: only whole 2-character names match
+MIN_CONTAINED_UNIT = 2
 
 
 def _region_match(asked: str, region: str | None) -> bool:
     """'兴安盟' / '内蒙古兴安盟' / '内蒙古自治区兴安盟' name the same place: compare the most specific unit asked for."""
     if not region:
         return False
-    asked = asked.replace("地区", "") if asked.endswith("地区") and len(asked) > 4 else asked
+    asked = asked.replace("地区", "") if asked.endswith("地区") and len(asked) > STRIP_DIQU_ABOVE else asked
     if asked in region or region.replace("地区", "") in asked:
         return True
     units = _split_region(region)
     mine = _split_region(asked)
-    return bool(mine) and (mine[-1] in units or any(mine[-1] in u or u in mine[-1] for u in units if len(u) > 2))
+    return bool(mine) and (mine[-1] in units or any(mine[-1] in u or u in mine[-1] for u in units if len(u) > MIN_CONTAINED_UNIT))
 
 
 def _split_region(region: str) -> list[str]:
