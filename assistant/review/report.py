@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .detect import Finding, rulebase
 from .draft import Draft
@@ -88,6 +89,7 @@ def build(draft: Draft, findings: list[Finding], store=None) -> ReviewResult:
     by_clause: dict[int, int] = {}
     for f in findings:
         by_clause[f.clause_index] = by_clause.get(f.clause_index, 0) + 1
+    model_version: str | None
     try:
         model_version = load().version
     except Exception:  # noqa: BLE001 - a missing artifact is reported by the detector, not here
@@ -103,7 +105,8 @@ def build(draft: Draft, findings: list[Finding], store=None) -> ReviewResult:
 def _reason_lines(f: Finding, with_articles: bool = True) -> list[str]:
     """One line per merged reason: triggering span, why (one sentence), and its 条/项."""
     out = []
-    for r in f.reasons or [{"articles": f.articles, "span": (f.evidence or (None,))[0], "why": f.explanation}]:
+    reasons: tuple[dict[str, Any], ...] = f.reasons or ({"articles": f.articles, "span": (f.evidence or (None,))[0], "why": f.explanation},)
+    for r in reasons:
         arts = "、".join(cite_article(a) for a in r["articles"])
         span = f"“{r['span']}”：" if r.get("span") else ""
         out.append(f"{span}{r['why']}" + (f"（{arts}）" if with_articles else ""))
@@ -217,13 +220,13 @@ def docx(result: ReviewResult, draft: Draft, path: Path) -> None:
                          f"{f.category}（风险：{f.severity}）\n" + "\n".join(_reason_lines(f, with_articles=False)),
                          "\n".join(citations(f)), f.suggestion])
         table(d, ["条款", "原文", "问题与风险", "依据", "修改建议"], rows, [1.6, 4.0, 5.0, 3.0, 3.4])
-    hints = [f for f in fs if f.exception_hint]
+    hints = [(f, f.exception_hint) for f in fs if f.exception_hint]
     if hints:
         d.add_heading("二、第十二条例外提示", level=1)
-        for f in hints:
+        for f, hint in hints:
             p = d.add_paragraph(style="List Bullet")
             p.add_run(f"条款 {f.clause_index}（{f.clause_label}）：").bold = True
-            p.add_run(exception_text(f.exception_hint))
+            p.add_run(exception_text(hint))
     clean = [c for c in result.clause_results if c.status == "no_finding"]
     if clean:
         d.add_paragraph("未发现问题的条款：" + "、".join(f"{c.clause_index}（{c.label}）" for c in clean))
