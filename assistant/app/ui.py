@@ -130,6 +130,18 @@ PROFILE_FORM = [  # (field, label, kind)
 ]
 
 
+def profile_fields(gr, form=PROFILE_FORM) -> list:
+    """One input per profile field, in a row (a select where the field has fixed choices); call inside a layout."""
+    fields = []
+    with gr.Row():
+        for _, label, choice in form:
+            if isinstance(choice, list):
+                fields.append(gr.Dropdown(choice, value="", label=label, min_width=220))
+            else:
+                fields.append(gr.Textbox(label=label, min_width=220))
+    return fields
+
+
 def profile_from_form(values) -> dict:
     data = {}
     for (name, _, _), value in zip(PROFILE_FORM, values):
@@ -319,13 +331,7 @@ def build_app(ctx: AppContext):
         app.load(chat_load, None, chat_outputs)
 
         with gr.Tab("项目匹配"):
-            fields = []
-            with gr.Row():
-                for _, label, choice in PROFILE_FORM:
-                    if isinstance(choice, list):
-                        fields.append(gr.Dropdown(choice, value="", label=label, min_width=220))
-                    else:
-                        fields.append(gr.Textbox(label=label, min_width=220))
+            fields = profile_fields(gr)
             match_as_of = gr.Textbox(label="判断日期（可选，默认计划开工日或今天）")
             match_btn = gr.Button("匹配政策", variant="primary")
             match_report = gr.Markdown()

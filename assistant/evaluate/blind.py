@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..documents.source import slug
+from ..match.units import MONEY
 from .metrics import matches, mean, score
 
 BLIND = Path(__file__).resolve().parents[2] / "eval" / "blind"
@@ -80,7 +81,7 @@ def _amounts(text: str) -> list[float]:
     """万元 figures in an answer (亿元 converted)."""
     out = []
     for num, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(万元|亿元|万)", text):
-        out.append(float(num) * (10000 if unit == "亿元" else 1))
+        out.append(float(num) * MONEY[unit])
     return out
 
 

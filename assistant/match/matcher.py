@@ -55,6 +55,20 @@ def fmt(v: float) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
+def amount_text(amount_wan: float | None, range_wan: tuple[float, float] | None) -> str | None:
+    """An estimated amount as shown in reports; None when neither the amount nor a range is known.
+
+    >>> amount_text(300.0, None), amount_text(None, (250.0, 1000.0)), amount_text(None, None)
+    ('300 万元', '250—1,000 万元', None)
+    """
+    if amount_wan is not None:
+        return f"{fmt(amount_wan)} 万元"
+    if range_wan:
+        lo, hi = range_wan
+        return f"{fmt(lo)}—{fmt(hi)} 万元"
+    return None
+
+
 def check(cond: Condition, profile: ProjectProfile) -> CondResult:
     label = cond.label or label_of(cond.field)
     if cond.field == "text":

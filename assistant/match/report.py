@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .matcher import fmt
+from .matcher import amount_text, fmt
 from .profile import LABELS, ProjectProfile
 from .result import MatchResult, RuleMatch
 
@@ -12,11 +12,9 @@ FLAG_KIND = {"prohibited": "禁止准入", "permit": "许可准入", "red_flag":
 
 
 def _amount(e: RuleMatch) -> str:
-    if e.amount_wan is not None:
-        return f"{fmt(e.amount_wan)} 万元"
-    if e.amount_range_wan:
-        lo, hi = e.amount_range_wan
-        return f"{fmt(lo)}—{fmt(hi)} 万元"
+    known = amount_text(e.amount_wan, e.amount_range_wan)
+    if known:
+        return known
     if e.amount_cap_wan is not None:
         return f"最高 {fmt(e.amount_cap_wan)} 万元（具体金额待核定）"
     return "待核定"

@@ -156,19 +156,15 @@ def markdown(result: ReviewResult, draft: Draft) -> str:
 def new_document():
     """A Word document with CJK fonts set (shared with the concession report)."""
     import docx as docx_lib
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
+
+    from ..docx_fonts import set_cjk_fonts
 
     d = docx_lib.Document()
     for section in d.sections:  # A4, 2 cm margins: 17 cm of text width for the tables
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
         section.left_margin = section.right_margin = Cm(2.0)
-    style = d.styles["Normal"]
-    style.font.name = "Noto Serif CJK SC"
-    style.font.size = Pt(10.5)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Serif CJK SC")
-    for name in ("Title", "Heading 1", "Heading 2"):
-        d.styles[name].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Noto Sans CJK SC")
+    set_cjk_fonts(d)
     return d
 
 
