@@ -85,6 +85,31 @@ def app_on_loopback(ctx):
         app.close()
 
 
+def login(browser, url: str, user: str, password: str, **page_options):
+    """A new page on the app's login form, signed in as `user` (the page is returned whatever the outcome)."""
+    page = browser.new_page(**page_options)
+    page.goto(url)
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    return page
+
+
+def two_users(officer_password: str = "jing-pw", reviewer_password: str = "shen-pw"):
+    """The users file of the app tests: jing (经办人员) and shen (审查人员)."""
+    from assistant.app.users import Users, hash_password
+
+    return Users({"jing": {"password_hash": hash_password(officer_password), "role": "经办人员"},
+                  "shen": {"password_hash": hash_password(reviewer_password), "role": "审查人员"}})
+
+
+class Req:
+    """A Gradio request as the handlers see it: the signed-in user."""
+
+    def __init__(self, username: str) -> None:
+        self.username = username
+
+
 @contextlib.contextmanager
 def chromium():
     """Headless Debian chromium driven by Playwright."""

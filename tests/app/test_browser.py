@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.match.service import DEFAULT_RULE_DIRS
-from conftest import app_on_loopback, chromium, require_browser
+from conftest import app_on_loopback, chromium, login, require_browser, two_users
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
@@ -21,10 +21,8 @@ def server(real_index, tmp_path_factory):
     require_browser()
     from assistant.app.audit import AuditLog
     from assistant.app.ui import AppContext
-    from assistant.app.users import Users, hash_password
 
-    users = Users({"jing": {"password_hash": hash_password("jing-pw"), "role": "经办人员"},
-                   "shen": {"password_hash": hash_password("shen-pw"), "role": "审查人员"}})
+    users = two_users()
     audit = AuditLog(tmp_path_factory.mktemp("audit") / "audit.sqlite")
     ctx = AppContext(real_index.root, audit, users, rule_dirs=DEFAULT_RULE_DIRS)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -38,18 +36,13 @@ def browser(server):
         yield b
 
 
-def login(browser, url, user, password):
-    page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
-    page.goto(url)
-    page.get_by_label("用户名").fill(user)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    return page
+def sign_in(browser, url, user, password):
+    return login(browser, url, user, password, viewport={"width": 1280, "height": 1000}, accept_downloads=True)
 
 
 def test_wrong_password_is_refused(browser, server):
     url, _ = server
-    page = login(browser, url, "shen", "not-the-password")
+    page = sign_in(browser, url, "shen", "not-the-password")
     page.get_by_text("凭据不正确").wait_for(timeout=15000)
     page.screenshot(path=str(ARTIFACTS / "01-wrong-password.png"))
     page.close()
@@ -57,7 +50,7 @@ def test_wrong_password_is_refused(browser, server):
 
 def test_reviewer_asks_matches_and_reviews(browser, server, tmp_path):
     url, ctx = server
-    page = login(browser, url, "shen", "shen-pw")
+    page = sign_in(browser, url, "shen", "shen-pw")
     page.get_by_label("问题").fill("外商投资企业能平等适用国家支持企业发展的政策吗")
     page.get_by_label("问题").press("Enter")
     page.locator("details.citation").first.wait_for(timeout=60000)  # the cited clauses in the sources panel
@@ -106,7 +99,7 @@ def test_reviewer_asks_matches_and_reviews(browser, server, tmp_path):
 
 def test_officer_cannot_review(browser, server, tmp_path):
     url, _ = server
-    page = login(browser, url, "jing", "jing-pw")
+    page = sign_in(browser, url, "jing", "jing-pw")
     draft = tmp_path / "草案.txt"
     draft.write_text("第一条 对在本县注册的企业按其缴纳税收的50%给予奖励。\n第二条 本办法自发布之日起施行。\n", encoding="utf-8")
     page.get_by_role("tab", name="文稿审查").click()

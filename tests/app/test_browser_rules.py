@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import app_on_loopback, chromium, require_browser
+from conftest import app_on_loopback, chromium, login, require_browser, two_users
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
@@ -24,12 +24,10 @@ def server(tmp_path_factory):
         pytest.skip(f"county dev set not found at {county.COUNTY}")
     from assistant.app.audit import AuditLog
     from assistant.app.ui import AppContext
-    from assistant.app.users import Users, hash_password
 
     root = tmp_path_factory.mktemp("browser-rules")
     county.build_index(root).close()
-    users = Users({"jing": {"password_hash": hash_password("jing-pw"), "role": "经办人员"},
-                   "shen": {"password_hash": hash_password("shen-pw"), "role": "审查人员"}})
+    users = two_users()
     ctx = AppContext(root / "index", AuditLog(root / "audit.sqlite"), users, rule_dirs=())
     ARTIFACTS.mkdir(exist_ok=True)
     with app_on_loopback(ctx) as url:
@@ -42,13 +40,8 @@ def browser(server):
         yield b
 
 
-def login(browser, url, user, password):
-    page = browser.new_page(viewport={"width": 1280, "height": 1400})
-    page.goto(url)
-    page.get_by_label("用户名").fill(user)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    return page
+def sign_in(browser, url, user, password):
+    return login(browser, url, user, password, viewport={"width": 1280, "height": 1400})
 
 
 def open_candidate(page, clause_tail: str, ctx) -> str:
@@ -65,7 +58,7 @@ def open_candidate(page, clause_tail: str, ctx) -> str:
 
 def test_reviewer_approves_and_match_uses_it(browser, server):
     url, ctx = server
-    page = login(browser, url, "shen", "shen-pw")
+    page = sign_in(browser, url, "shen", "shen-pw")
     open_candidate(page, "二、/（一）/4、", ctx)
     assert "<mark>3%</mark>" in page.content() and "<mark>2000万元</mark>" in page.content()
     page.screenshot(path=str(ARTIFACTS / "rules-01-candidate.png"), full_page=True)
@@ -91,7 +84,7 @@ def test_reviewer_approves_and_match_uses_it(browser, server):
 
 def test_officer_cannot_approve(browser, server):
     url, ctx = server
-    page = login(browser, url, "jing", "jing-pw")
+    page = sign_in(browser, url, "jing", "jing-pw")
     open_candidate(page, "（一）/2.第一段", ctx)
     page.get_by_role("button", name="审核通过").click()
     page.get_by_text("无权").wait_for(timeout=30000)
