@@ -85,6 +85,13 @@ def app_on_loopback(ctx):
         app.close()
 
 
+@pytest.fixture(scope="module")
+def browser(server):
+    """Chromium for a browser-test module; the module's `server` fixture starts the app it drives."""
+    with chromium() as b:
+        yield b
+
+
 def login(browser, url: str, user: str, password: str, **page_options):
     """A new page on the app's login form, signed in as `user` (the page is returned whatever the outcome)."""
     page = browser.new_page(**page_options)

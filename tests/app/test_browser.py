@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.match.service import DEFAULT_RULE_DIRS
-from conftest import app_on_loopback, chromium, login, require_browser, two_users
+from conftest import app_on_loopback, login, require_browser, two_users
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
@@ -28,12 +28,6 @@ def server(real_index, tmp_path_factory):
     ARTIFACTS.mkdir(exist_ok=True)
     with app_on_loopback(ctx) as url:
         yield url, ctx
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with chromium() as b:
-        yield b
 
 
 def sign_in(browser, url, user, password):

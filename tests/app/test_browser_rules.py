@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import app_on_loopback, chromium, login, require_browser, two_users
+from conftest import app_on_loopback, login, require_browser, two_users
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
@@ -32,12 +32,6 @@ def server(tmp_path_factory):
     ARTIFACTS.mkdir(exist_ok=True)
     with app_on_loopback(ctx) as url:
         yield url, ctx
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    with chromium() as b:
-        yield b
 
 
 def sign_in(browser, url, user, password):
