@@ -102,6 +102,15 @@ def login(browser, url: str, user: str, password: str, **page_options):
     return page
 
 
+def run_match_form(page, fields: dict[str, str], as_of: str) -> None:
+    """Fill the 项目匹配 tab (inputs by their Chinese label) and press 匹配政策."""
+    page.get_by_role("tab", name="项目匹配").click()
+    for label, value in fields.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_label("判断日期（可选，默认计划开工日或今天）").fill(as_of)
+    page.get_by_role("button", name="匹配政策").click()
+
+
 def two_users(officer_password: str = "jing-pw", reviewer_password: str = "shen-pw"):
     """The users file of the app tests: jing (经办人员) and shen (审查人员)."""
     from assistant.app.users import Users, hash_password

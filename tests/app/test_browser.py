@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.match.service import DEFAULT_RULE_DIRS
-from conftest import app_on_loopback, login, require_browser, two_users
+from conftest import app_on_loopback, login, require_browser, run_match_form, two_users
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
@@ -51,13 +51,8 @@ def test_reviewer_asks_matches_and_reviews(browser, server, tmp_path):
     assert "外商投资法" in page.content() and "foreign-investment-law-2019#第九条" in page.content()
     page.screenshot(path=str(ARTIFACTS / "02-chat-citations.png"), full_page=True)
 
-    page.get_by_role("tab", name="项目匹配").click()
-    page.get_by_label("行业").fill("医药制造")
-    page.get_by_label("落地地区（必填）").fill("柳河县")
-    page.get_by_label("固定资产投资（万元）").fill("1.2亿元")
-    page.get_by_label("用地（亩）").fill("50")
-    page.get_by_label("判断日期（可选，默认计划开工日或今天）").fill("2024-06-01")
-    page.get_by_role("button", name="匹配政策").click()
+    run_match_form(page, {"行业": "医药制造", "落地地区（必填）": "柳河县", "固定资产投资（万元）": "1.2亿元", "用地（亩）": "50"},
+                   "2024-06-01")
     page.locator(":text('工业类项目固定资产投资奖励'):visible").first.wait_for(timeout=60000)
     page.screenshot(path=str(ARTIFACTS / "03-match-report.png"), full_page=True)
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import app_on_loopback, login, require_browser, two_users
+from conftest import app_on_loopback, login, require_browser, run_match_form, two_users
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
@@ -61,13 +61,8 @@ def test_reviewer_approves_and_match_uses_it(browser, server):
     assert "shen" in page.content()
     page.screenshot(path=str(ARTIFACTS / "rules-02-approved.png"), full_page=True)
 
-    page.get_by_role("tab", name="项目匹配").click()
-    page.get_by_label("行业").fill("智能制造")
-    page.get_by_label("项目描述").fill("新引进数字化生产项目")
-    page.get_by_label("落地地区（必填）").fill("信阳经济技术开发区")
-    page.get_by_label("固定资产投资（万元）").fill("6000")
-    page.get_by_label("判断日期（可选，默认计划开工日或今天）").fill("2024-06-01")
-    page.get_by_role("button", name="匹配政策").click()
+    run_match_form(page, {"行业": "智能制造", "项目描述": "新引进数字化生产项目", "落地地区（必填）": "信阳经济技术开发区",
+                          "固定资产投资（万元）": "6000"}, "2024-06-01")
     page.get_by_text("可享受的政策").wait_for(timeout=60000)
     assert "可享受 1 项" in page.content() and "180 万元" in page.content()  # the approved rule, counted
     page.screenshot(path=str(ARTIFACTS / "rules-03-match.png"), full_page=True)
