@@ -101,7 +101,7 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
     for rf in chosen:
         meta = DocMeta(**rows[rf.policy]["meta"]) if rf.policy in rows else None
         matches.extend(evaluate(rule, rf, profile, meta, as_of) for rule in rf.rules)
-    apply_stacking(matches)
+    matches = apply_stacking(matches)
     pending: list[Match] = []
     for rf in chosen_pending:
         meta = DocMeta(**rows[rf.policy]["meta"]) if rf.policy in rows else None
@@ -117,12 +117,12 @@ def match(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, as_of: da
             benefit=m.rule.benefit.text or m.benefit_text,
             calculation=m.benefit_text if m.benefit_text != m.rule.benefit.text else "",
             amount_wan=round(m.amount_wan, 4) if m.amount_wan is not None and counts else None,
-            conditions=tuple(m.conditions), status=m.status,
+            conditions=m.conditions, status=m.status,
             amount_range_wan=tuple(round(x, 4) for x in m.amount_range_wan) if m.amount_range_wan and counts else None,
             amount_cap_wan=m.cap_wan,
             quotes=tuple(c.quote for c in m.rule.conditions if c.quote) + tuple(m.rule.benefit.quotes),
             reviewer=m.rule.reviewer or None, reviewed_at=m.rule.reviewed_at if m.rule.reviewer else None,
-            notes=tuple(m.notes), counted=m.counted, pending=pending,
+            notes=m.notes, counted=m.counted, pending=pending,
             red_flag=m.rule.clause_id in flagged and (pending or m.status != "ineligible"),
         )
 
