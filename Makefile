@@ -6,6 +6,13 @@ BIN := $(VENV)/bin
 INDEX ?= indexes/demo
 REF_INDEX ?= indexes/reference
 SHARED ?= ../shared
+# pure modules whose docstring examples run as tests (--doctest-modules); add a module here when you give it examples
+DOCTESTS := assistant/vocab assistant/match/units.py assistant/match/matcher.py assistant/match/profile.py assistant/documents/dates.py \
+  assistant/documents/region.py assistant/documents/supersede.py assistant/documents/meta.py assistant/documents/parse.py \
+  assistant/retrieve/fusion.py assistant/retrieve/filters.py assistant/retrieve/expand.py assistant/index/tokenize.py \
+  assistant/index/store.py assistant/index/cache.py assistant/review/names.py assistant/review/exceptions.py \
+  assistant/review/detect.py assistant/review/concession.py assistant/compare/model.py assistant/compare/service.py \
+  assistant/api/tokens.py assistant/app/audit.py assistant/app/users.py
 
 .PHONY: run test test-fast setup setup-test ingest bench bench-app eval eval-quick eval-stard clean redteam review-model
 
@@ -40,8 +47,10 @@ run: ingest  # serves the reference index when it was built, else the sample one
 	echo "== 启动网页应用（知识库 $$idx）"; \
 	$(BIN)/policy-assistant serve --index $$idx
 
-test: setup-test  # lint, then pytest (exit 5, no tests collected, is reported, not failed), then the quality gate
+test: setup-test  # lint and type-check, then pytest (exit 5, no tests collected, is reported, not failed), then the quality gate
 	$(BIN)/ruff check assistant tests eval
+	$(BIN)/python -m mypy  # the boundary modules and result types listed in pyproject [tool.mypy]
+	$(BIN)/python -m pytest -q -p no:cacheprovider --doctest-modules $(DOCTESTS)
 	$(BIN)/python -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; [ $$rc -eq 0 ] || exit $$rc
 	@if [ -f $(SHARED)/corpus/MANIFEST.tsv ]; then \
 	  $(BIN)/policy-assistant eval --quick --gate --out .eval-quick --history .eval-quick/history.jsonl > .eval-quick.log 2>&1; rc=$$?; \

@@ -79,7 +79,6 @@ def pct(values: list[float], p: float) -> float:
 
 
 def bench_compare(regions: int = 10, rules: int = 50, runs: int = 20) -> dict:
-    from assistant.compare import adapt
     from assistant.compare.service import compare, profile_from
     from assistant.index import Index
     from assistant.index.ingest import ingest
@@ -95,9 +94,7 @@ def bench_compare(regions: int = 10, rules: int = 50, runs: int = 20) -> dict:
         c = compare(profile, index, [rule_dir], as_of=date(2025, 6, 1), candidates=False)  # warm-up and a check
         assert len(c.available()) == regions and all(len(r.offers) == rules for r in c.regions), "synthesised rules not all used"
         lat = _time(lambda: compare(profile, index, [rule_dir], as_of=date(2025, 6, 1), candidates=False), runs)
-        with_candidates = None
-        if adapt.supports_candidates():
-            with_candidates = _time(lambda: compare(profile, index, [rule_dir], as_of=date(2025, 6, 1)), max(3, runs // 4))
+        with_candidates = _time(lambda: compare(profile, index, [rule_dir], as_of=date(2025, 6, 1)), max(3, runs // 4))
         index.close()
     p95 = pct(lat, 95)
     out = {"regions": regions, "rules_per_region": rules, "runs": runs, "p50_s": round(pct(lat, 50), 4), "p95_s": round(p95, 4),

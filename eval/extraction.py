@@ -115,8 +115,8 @@ def gold_numbers(inc: dict) -> list[tuple[str, float]]:
 
 
 def _article_clauses(store, doc_id: str, article: str) -> set[str]:
-    return {c["clause_id"] for c in store.clauses_of(doc_id)
-            if c["article"] == article or c["article"].startswith(article)}
+    return {c.clause_id for c in store.clauses_of(doc_id)
+            if c.article == article or c.article.startswith(article)}
 
 
 def evaluate_county(store, incentives: list[dict]) -> dict:
@@ -179,7 +179,7 @@ def evaluate_match(index, cases: list[dict], rules_dir: Path | None) -> dict:
         when = date.fromisoformat(str(case["as_of"])) if case.get("as_of") else None
         if rules_dir is not None:
             r = match(profile, index, [rules_dir], as_of=when, candidates=False)
-            got = {e["rule_id"]: e for e in r["eligible"]}
+            got = {e.rule_id: e for e in r.eligible}
             want = {x["rule"]: x for x in case["eligible"]}
             tp += len(set(got) & set(want))
             fp += len(set(got) - set(want))
@@ -188,26 +188,26 @@ def evaluate_match(index, cases: list[dict], rules_dir: Path | None) -> dict:
             for k, x in want.items():
                 if "amount_wan" in x:
                     computable += 1
-                    amount = got.get(k, {}).get("amount_wan")
+                    amount = got[k].amount_wan if k in got else None
                     if amount is not None and abs(amount - x["amount_wan"]) < 1e-6:
                         exact += 1
                     else:
                         misses.append(f"{case['id']}: {k} 金额 {amount} ≠ {x['amount_wan']}")
         else:
             r = match(profile, index, [], as_of=when)
-            pend = [e for e in r["pending"] if e["status"] == "eligible"]
+            pend = [e for e in r.pending if e.status == "eligible"]
             used = set()
             def same(e, x):  # a candidate of the clause, or of one of its parts (款/段/项)
-                return e["clause_id"] == x["clause"] or e["clause_id"].startswith(x["clause"] + "第")
+                return e.clause_id == x["clause"] or e.clause_id.startswith(x["clause"] + "第")
 
             for x in case["eligible"]:
                 hit = next((i for i, e in enumerate(pend) if i not in used and same(e, x)
-                            and ("amount_wan" not in x or (e["amount_wan"] is not None and abs(e["amount_wan"] - x["amount_wan"]) < 1e-6))), None)
+                            and ("amount_wan" not in x or (e.amount_wan is not None and abs(e.amount_wan - x["amount_wan"]) < 1e-6))), None)
                 if hit is None:
                     hit = next((i for i, e in enumerate(pend) if i not in used and same(e, x)), None)
                     if hit is not None and "amount_wan" in x:
                         computable += 1
-                        misses.append(f"{case['id']}: {x['clause']} 候选金额 {pend[hit]['amount_wan']} ≠ {x['amount_wan']}")
+                        misses.append(f"{case['id']}: {x['clause']} 候选金额 {pend[hit].amount_wan} ≠ {x['amount_wan']}")
                 elif "amount_wan" in x:
                     computable += 1
                     exact += 1

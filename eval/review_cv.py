@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import re
 import sys
 from collections import defaultdict
 from dataclasses import replace
@@ -49,7 +48,7 @@ def main(argv=None) -> int:
             if fold(c.id) != k:
                 continue
             fs = det.review_clause(DraftClause(1, "案例", c.text))
-            got = {m.group(1) for f in fs for a in f.articles for m in [re.match(r"公平竞争审查条例(第[^第]+条)", a)] if m}
+            got = {a for f in fs for a in f.regulation_articles}
             total += 1
             flagged += bool(fs)
             right += bool(fs) and bool(got & c.articles)

@@ -85,6 +85,47 @@ def app_on_loopback(ctx):
         app.close()
 
 
+@pytest.fixture(scope="module")
+def browser(server):
+    """Chromium for a browser-test module; the module's `server` fixture starts the app it drives."""
+    with chromium() as b:
+        yield b
+
+
+def login(browser, url: str, user: str, password: str, **page_options):
+    """A new page on the app's login form, signed in as `user` (the page is returned whatever the outcome)."""
+    page = browser.new_page(**page_options)
+    page.goto(url)
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    return page
+
+
+def run_match_form(page, fields: dict[str, str], as_of: str) -> None:
+    """Fill the 项目匹配 tab (inputs by their Chinese label) and press 匹配政策."""
+    page.get_by_role("tab", name="项目匹配").click()
+    for label, value in fields.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_label("判断日期（可选，默认计划开工日或今天）").fill(as_of)
+    page.get_by_role("button", name="匹配政策").click()
+
+
+def two_users(officer_password: str = "jing-pw", reviewer_password: str = "shen-pw"):
+    """The users file of the app tests: jing (经办人员) and shen (审查人员)."""
+    from assistant.app.users import Users, hash_password
+
+    return Users({"jing": {"password_hash": hash_password(officer_password), "role": "经办人员"},
+                  "shen": {"password_hash": hash_password(reviewer_password), "role": "审查人员"}})
+
+
+class Req:
+    """A Gradio request as the handlers see it: the signed-in user."""
+
+    def __init__(self, username: str) -> None:
+        self.username = username
+
+
 @contextlib.contextmanager
 def chromium():
     """Headless Debian chromium driven by Playwright."""

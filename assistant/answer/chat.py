@@ -99,7 +99,7 @@ class ChatAnswerer:
             idx = rows[0] if rows else None
         if clause is None or idx is None:
             return None
-        text = clause["text"]
+        text = clause.text
         quote = text.strip() if whole and len(text) <= 220 else best_quote(text, question)
         return citation(self.retriever.chunks[idx], quote, as_of, clause_id=clause_id)
 
@@ -301,39 +301,39 @@ class ChatAnswerer:
         result = match(profile, self.retriever.index, rule_dirs, as_of=filters.as_of)
         as_of = filters.as_of
         lapsed_note = None
-        gone = result["summary"].get("inactive_policies") or []
-        if not result["eligible"] and gone and as_of is not None:
-            ends = [date.fromisoformat(str(x)) for p in gone for x in (p.get("expires"), p.get("repealed")) if x]
+        gone = list(result.summary.inactive_policies)
+        if not result.eligible and gone and as_of is not None:
+            ends = [date.fromisoformat(str(x)) for p in gone for x in (p.expires, p.repealed) if x]
             last = min(max(ends), as_of) if ends else None
             if last is not None and last < as_of:
                 then = match(profile, self.retriever.index, rule_dirs, as_of=last)
-                used = {e["clause_id"].split("#")[0] for e in then["eligible"] + then["unknown"]}
-                spans = [p for p in gone if p["policy"] in used]
-                if YEAR.findall(q) and not all(any(str(p.get("effective") or "")[:4] <= y <= str(p.get("expires") or p.get("repealed") or "9999")[:4]
+                used = {e.clause_id.split("#")[0] for e in then.eligible + then.unknown}
+                spans = [p for p in gone if p.policy in used]
+                if YEAR.findall(q) and not all(any(str(p.effective or "")[:4] <= y <= str(p.expires or p.repealed or "9999")[:4]
                                                    for p in spans) for y in YEAR.findall(q)):
                     return self._fact(q, filters)  # a year outside the lapsed policy's life: not this policy's answer
-                if then["eligible"] or then["unknown"]:
-                    titles = "、".join(f"《{p['title']}》" for p in gone if p["policy"] in used or not used)
+                if then.eligible or then.unknown:
+                    titles = "、".join(f"《{p.title}》" for p in gone if p.policy in used or not used)
                     lapsed_note = (f"注意：{titles}在 {as_of} 已不在有效期内（截至 {last}），以下按其有效期内的规定测算，"
                                    "仅供了解，不能作为现行依据；请向当地确认是否有接续政策。")
                     result, as_of = then, last
         cites, seen = [], set()
-        for e in result["eligible"] + result["unknown"]:
-            if e["clause_id"] in seen:
+        for e in result.eligible + result.unknown:
+            if e.clause_id in seen:
                 continue
-            c = self._clause_citation(e["clause_id"], as_of, e.get("benefit") or q)
+            c = self._clause_citation(e.clause_id, as_of, e.benefit or q)
             if c is not None:
-                seen.add(e["clause_id"])
+                seen.add(e.clause_id)
                 cites.append(c)
         if not cites:  # nothing applies (e.g. the policy has lapsed): still rest on its clauses, status and dates shown
-            for e in result["ineligible"]:
+            for e in result.ineligible:
                 if len(cites) >= 5:
                     break
-                if e["clause_id"] not in seen and (c := self._clause_citation(e["clause_id"], as_of, e.get("benefit") or q)):
-                    seen.add(e["clause_id"])
+                if e.clause_id not in seen and (c := self._clause_citation(e.clause_id, as_of, e.benefit or q)):
+                    seen.add(e.clause_id)
                     cites.append(c)
-        eligible = result["eligible"]
-        unknown = result["unknown"]
+        eligible = result.eligible
+        unknown = result.unknown
         if not eligible and not any(k.endswith("_wan") or k in ("land_mu", "employees") for k in profile_data):
             # nothing about the project's size to compute with (「初次认定国家级企业技术中心能奖多少」): the clause
             # that names the award answers it; the matcher's open list would not
@@ -342,42 +342,43 @@ class ChatAnswerer:
                 return replace(a, details={**(a.details or {}), "profile": profile_data})
 
         def amount(e):
-            if e.get("amount_wan") is not None:
-                return f"{e['amount_wan']:g}万元"
-            if e.get("amount_range_wan"):
-                lo, hi = e["amount_range_wan"]
+            if e.amount_wan is not None:
+                return f"{e.amount_wan:g}万元"
+            if e.amount_range_wan:
+                lo, hi = e.amount_range_wan
                 return f"{lo:g}—{hi:g}万元"
             return "金额待定"
 
-        total = result["summary"]["estimated_total_wan"]
+        total = result.summary.estimated_total_wan
         if eligible:
             conclusion = (f"按问题所述，{asked_region}的该项目可享受 {len(eligible)} 项支持："
-                          + "；".join(f"{e['title']}（{amount(e)}）" for e in eligible[:6])
+                          + "；".join(f"{e.title}（{amount(e)}）" for e in eligible[:6])
                           + (f"。可确定金额合计约 {total:g} 万元（就高不重复）。" if total else "。"))
         else:
             conclusion = f"按问题所述的信息，{asked_region}暂无可确定享受的支持项目；还需补充信息后判断。"
         lines = [lapsed_note, conclusion] if lapsed_note else [conclusion]
         asks = []
         for e in unknown:
-            asks.extend(m for m in e.get("missing", []) if m and m not in asks)
+            asks.extend(m for m in e.missing if m and m not in asks)
         if unknown:
-            lines.append(f"尚待确认 {len(unknown)} 项：" + "；".join(e["title"] for e in unknown[:8]) + "。")
-        failed = [f"{e['title']}（{(e.get('failed') or [{}])[0].get('reason', '条件不满足')}）" for e in result["ineligible"][:6]]
+            lines.append(f"尚待确认 {len(unknown)} 项：" + "；".join(e.title for e in unknown[:8]) + "。")
+        failed = [f"{e.title}（{e.failed[0].reason if e.failed else '条件不满足'}）" for e in result.ineligible[:6]]
         if failed:
-            lines.append(f"按所述信息不符合 {len(result['ineligible'])} 项：" + "；".join(failed) + "。")
+            lines.append(f"按所述信息不符合 {len(result.ineligible)} 项：" + "；".join(failed) + "。")
         if asks:
             lines.append("需向投资方了解：" + "；".join(asks[:8]) + "。")
-        for fl in result["flags"]:
-            if fl.get("kind") == "red_flag":
-                lines.append(f"风险提示：{fl['issue']}（{fl['rule']}）")
-        for p in [] if lapsed_note else result["summary"].get("inactive_policies", []):
-            lines.append(f"注意：《{p['title']}》在该日{ {'repealed': '已废止', 'expired': '已失效', 'not_yet_effective': '尚未施行'}.get(p['status'], p['status']) }。")
+        for fl in result.flags:
+            if fl.kind == "red_flag":
+                lines.append(f"风险提示：{fl.issue}（{fl.rule}）")
+        for p in [] if lapsed_note else result.summary.inactive_policies:
+            lines.append(f"注意：《{p.title}》在该日{ {'repealed': '已废止', 'expired': '已失效', 'not_yet_effective': '尚未施行'}.get(p.status, p.status) }。")
         if cites:
             lines += ["", "依据："] + [f"{i}. {c.display()}：「{c.quote}」[{i}]" for i, c in enumerate(cites, 1)]
         if lapsed_note:
             conclusion = f"{lapsed_note}{conclusion}"
-        details = {"profile": profile_data, "summary": result["summary"], "lapsed": lapsed_note,
-                   "eligible": [{k: e.get(k) for k in ("rule_id", "clause_id", "title", "amount_wan", "amount_range_wan")} for e in eligible],
-                   "unknown": [{"rule_id": e["rule_id"], "clause_id": e["clause_id"], "missing": e.get("missing", [])} for e in unknown],
+        details = {"profile": profile_data, "summary": result.summary.to_dict(), "lapsed": lapsed_note,
+                   "eligible": [{"rule_id": e.rule_id, "clause_id": e.clause_id, "title": e.title, "amount_wan": e.amount_wan,
+                                 "amount_range_wan": list(e.amount_range_wan) if e.amount_range_wan else None} for e in eligible],
+                   "unknown": [{"rule_id": e.rule_id, "clause_id": e.clause_id, "missing": list(e.missing)} for e in unknown],
                    "ask": asks}
         return Answer("\n".join(lines), True, tuple(cites), q, intent=INCENTIVE, conclusion=conclusion, details=details)

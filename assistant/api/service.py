@@ -143,8 +143,8 @@ def _match(kb, params):
         result = match(profile, kb.index, [d for d in (kb.rule_dirs or DEFAULT_RULE_DIRS) if d.exists()],
                        as_of=Filters.parse_date(params.get("as_of") or None),
                        retriever=kb.retriever if profile.value("is_foreign") else None)
-    return result, {"question": json.dumps(data, ensure_ascii=False, sort_keys=True),
-                    "clause_ids": [e["clause_id"] for e in result["eligible"]]}
+    return result.to_dict(), {"question": json.dumps(data, ensure_ascii=False, sort_keys=True),
+                    "clause_ids": [e.clause_id for e in result.eligible]}
 
 
 def _review(kb, params):
@@ -155,7 +155,7 @@ def _review(kb, params):
     draft = load_draft(text, name=str(params.get("name") or "接口文稿")[:100])
     findings = kb.detector.review(draft)
     with kb.lock:
-        result = build(draft, findings, kb.index.store)
+        result = build(draft, findings, kb.index.store).to_dict()
     return result, {"input_bytes": text.encode("utf-8"), "clause_ids": sorted({c for f in findings for c in f.provisions}),
                     "answer": json.dumps(result["findings"], ensure_ascii=False)}
 
@@ -173,7 +173,7 @@ def _clause(kb, params):
         found = kb.index.store.clause(clause_id)
     if found is None:  # also when the id belongs to a base this caller may not read
         raise Refused(404, f"知识库“{kb.name}”中没有条款 {clause_id}")
-    return found, {"question": clause_id, "clause_ids": [clause_id]}
+    return found.to_dict(), {"question": clause_id, "clause_ids": [clause_id]}
 
 
 _RUN = {"search": _search, "ask": _ask, "match": _match, "review": _review, "documents": _documents, "clause": _clause}

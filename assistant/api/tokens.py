@@ -11,8 +11,7 @@ import hashlib
 import secrets
 from pathlib import Path
 
-from ..app.users import Users, _write
-from ..errors import AssistantError
+from ..app.users import entries_with, _write
 
 
 def new_token() -> str:
@@ -25,7 +24,7 @@ def token_hash(token: str) -> str:
 
 def issue(path: str | Path, name: str) -> str:
     """A new token for `name` (kept beside any earlier ones); returns the plain token, which is not stored."""
-    entries = _entries(path, name)
+    entries = entries_with(path, name)
     token = new_token()
     e = dict(entries[name])
     e["token_hashes"] = [*(e.get("token_hashes") or []), token_hash(token)]
@@ -35,16 +34,9 @@ def issue(path: str | Path, name: str) -> str:
 
 def revoke(path: str | Path, name: str) -> int:
     """Drop every token of `name`; returns how many there were."""
-    entries = _entries(path, name)
+    entries = entries_with(path, name)
     e = dict(entries[name])
     n = len(e.pop("token_hashes", None) or [])
     _write(Path(path), {**entries, name: e})
     return n
 
-
-def _entries(path: str | Path, name: str) -> dict:
-    path = Path(path)
-    entries = Users.load(path).entries if path.exists() else {}
-    if name not in entries:
-        raise AssistantError(f"用户文件 {path} 中没有用户 {name}（先用 policy-assistant users add 添加）")
-    return entries

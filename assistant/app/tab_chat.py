@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import AssistantError
+from ..index.store import ClauseRow
 from .history import History, _now, beside
 
 
@@ -35,23 +36,23 @@ def sources_markdown(ctx, answer) -> str:
     store = ctx.index.store
     out = ["### 引用条款（点击展开，查看条款在原文中的位置）"]
     for i, c in enumerate(answer.citations, 1):
-        clause = store.clause(c.clause_id) or {"doc_id": "", "text": c.quote, "clause_id": c.clause_id}
+        clause = store.clause(c.clause_id) or ClauseRow(c.clause_id, "", c.article, (), c.quote, "")
         article = c.clause_id.split("#", 1)[0] + "#" + c.article if c.article else c.clause_id
-        siblings = store.clauses_of(clause["doc_id"]) if clause.get("doc_id") else []
-        pos = next((k for k, s in enumerate(siblings) if s["clause_id"] in (c.clause_id, article)), None)
+        siblings = store.clauses_of(clause.doc_id) if clause.doc_id else []
+        pos = next((k for k, s in enumerate(siblings) if s.clause_id in (c.clause_id, article)), None)
         context = []
         whole = store.clause(article) or clause  # the whole article, its cited 款/项 highlighted
         q = html.escape(c.quote)
-        text = html.escape(whole["text"])
+        text = html.escape(whole.text)
         text = text.replace(q, f"<mark>{q}</mark>", 1) if q in text else f"<mark>{text}</mark>"
         if pos is not None:  # the neighbouring articles, for context
-            before = [s for s in siblings[:pos] if s["article"] != c.article]
-            after = [s for s in siblings[pos + 1:] if s["article"] != c.article]
+            before = [s for s in siblings[:pos] if s.article != c.article]
+            after = [s for s in siblings[pos + 1:] if s.article != c.article]
             if before:
-                context.append(f"<div style='color:#666'>{html.escape(before[-1]['text'])}</div>")
+                context.append(f"<div style='color:#666'>{html.escape(before[-1].text)}</div>")
             context.append(f"<div class='cite-clause'>{text}</div>")
             if after:
-                context.append(f"<div style='color:#666'>{html.escape(after[0]['text'])}</div>")
+                context.append(f"<div style='color:#666'>{html.escape(after[0].text)}</div>")
         else:
             context.append(f"<div class='cite-clause'>{text}</div>")
         body = "\n".join(context).replace("\n", "<br>")

@@ -63,19 +63,13 @@ def compare_regions(ctx, profile_json: str, regions: str = "", as_of: str = "", 
 
 
 def build(ctx, gr, handler) -> None:
-    from .ui import PROFILE_FORM, profile_from_form
+    from .ui import PROFILE_FORM, profile_fields, profile_from_form
 
     form = [f for f in PROFILE_FORM if f[0] != "region"]
     with gr.Tab("区域对标"):
         gr.Markdown("同一项目在各竞合地区可获得的支持、条件、有效期与公平竞争风险并列对比；"
                     "存在公平竞争风险的金额单列，不计入合法合计。")
-        fields = []
-        with gr.Row():
-            for _, label, choice in form:
-                if isinstance(choice, list):
-                    fields.append(gr.Dropdown(choice, value="", label=label, min_width=220))
-                else:
-                    fields.append(gr.Textbox(label=label, min_width=220))
+        fields = profile_fields(gr, form)
         with gr.Row():
             regions = gr.Textbox(label="对标地区（逗号分隔，默认全部有规则的地区）", placeholder="柳河县,临港地区")
             chain = gr.Textbox(label="产业链政策清单（可选）", placeholder="新能源汽车/动力电池/中游")

@@ -15,7 +15,7 @@ HEADERS = ["条款序号", "条款", "问题类别", "风险", "依据", "触发
 def review_draft(ctx, upload: str | None, request=None):
     """Uploaded draft → (findings rows, [docx, md] download paths). The upload is deleted after use."""
     from ..review.draft import load_draft
-    from ..review.report import build, docx, markdown
+    from ..review.report import build, citations, docx, markdown
 
     try:
         user, role = ctx.require(request, "review")  # before the path is touched
@@ -34,10 +34,9 @@ def review_draft(ctx, upload: str | None, request=None):
     docx(result, draft, out / "审查意见.docx")
     (out / "审查意见.md").write_text(markdown(result, draft), encoding="utf-8")
     ctx.audit.record(user, role, "review", input_bytes=raw, clause_ids=sorted({c for f in findings for c in f.provisions}),
-                     index_snapshot=ctx.index.store.snapshot(), answer=json.dumps(result["findings"], ensure_ascii=False))
-    rows = [[f["clause_index"], f["clause_label"], f["category"], f["severity"], "、".join(f["citations"]),
-             "；".join(f["evidence"]), _hint(f.get("exception_hint")), f["suggestion"]]
-            for f in result["findings"]]
+                     index_snapshot=ctx.index.store.snapshot(), answer=json.dumps(result.to_dict()["findings"], ensure_ascii=False))
+    rows = [[f.clause_index, f.clause_label, f.category, f.severity, "、".join(citations(f)), "；".join(f.evidence),
+             _hint(f.exception_hint), f.suggestion] for f in result.findings]
     if not rows:
         rows = [[0, "", f"全部 {len(draft.clauses)} 个条款未发现问题", "", "", "", "", ""]]
     return rows, [str(out / "审查意见.docx"), str(out / "审查意见.md")]

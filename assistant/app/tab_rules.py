@@ -63,7 +63,7 @@ def show(ctx, rule_id: str):
     quotes = [x.get("quote") for x in c["conditions"]] + list(c["benefit"].get("quote") or [])
     head = (f"<p><b>{html.escape(c['policy_title'] or c['policy'])}</b> · <code>{html.escape(c['clause_id'])}</code> · "
             f"{STATUS.get(c['status'], c['status'])}</p>")
-    body = highlight(clause["text"], quotes) if clause else "<p>⚠️ 索引中已没有该条款（文件可能已更新），请重新导入后再审核</p>"
+    body = highlight(clause.text, quotes) if clause else "<p>⚠️ 索引中已没有该条款（文件可能已更新），请重新导入后再审核</p>"
     rows = [[x.get("field", ""), x.get("op") or "", _cell(x.get("value")), x.get("quote") or "", x.get("label") or "",
              _cell(x.get("any_of")), _cell(x.get("none_of")), x.get("has") or ""] for x in c["conditions"]]
     b = c["benefit"]

@@ -130,6 +130,18 @@ PROFILE_FORM = [  # (field, label, kind)
 ]
 
 
+def profile_fields(gr, form=PROFILE_FORM) -> list:
+    """One input per profile field, in a row (a select where the field has fixed choices); call inside a layout."""
+    fields = []
+    with gr.Row():
+        for _, label, choice in form:
+            if isinstance(choice, list):
+                fields.append(gr.Dropdown(choice, value="", label=label, min_width=220))
+            else:
+                fields.append(gr.Textbox(label=label, min_width=220))
+    return fields
+
+
 def profile_from_form(values) -> dict:
     data = {}
     for (name, _, _), value in zip(PROFILE_FORM, values):
@@ -163,9 +175,9 @@ def match_project(ctx: AppContext, profile_json: str, as_of: str = "", request=N
     report = markdown(result, profile)
     out = Path(tempfile.mkdtemp(prefix="match-"))
     (out / "匹配报告.md").write_text(report, encoding="utf-8")
-    (out / "匹配结果.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "匹配结果.json").write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     ctx.audit.record(user, role, "match", question=json.dumps(data, ensure_ascii=False, sort_keys=True),
-                     clause_ids=[e["clause_id"] for e in result["eligible"]], index_snapshot=ctx.index.store.snapshot(),
+                     clause_ids=[e.clause_id for e in result.eligible], index_snapshot=ctx.index.store.snapshot(),
                      answer=report)
     return report, [str(out / "匹配报告.md"), str(out / "匹配结果.json")]
 
@@ -319,13 +331,7 @@ def build_app(ctx: AppContext):
         app.load(chat_load, None, chat_outputs)
 
         with gr.Tab("项目匹配"):
-            fields = []
-            with gr.Row():
-                for _, label, choice in PROFILE_FORM:
-                    if isinstance(choice, list):
-                        fields.append(gr.Dropdown(choice, value="", label=label, min_width=220))
-                    else:
-                        fields.append(gr.Textbox(label=label, min_width=220))
+            fields = profile_fields(gr)
             match_as_of = gr.Textbox(label="判断日期（可选，默认计划开工日或今天）")
             match_btn = gr.Button("匹配政策", variant="primary")
             match_report = gr.Markdown()

@@ -191,12 +191,18 @@ def add_user(path: str | Path, name: str, role: str, password: str) -> bool:
     return existed
 
 
-def remove_user(path: str | Path, name: str) -> None:
+def entries_with(path: str | Path, name: str) -> dict:
+    """The users file's entries, which must hold `name`."""
     path = Path(path)
     entries = Users.load(path).entries if path.exists() else {}
     if name not in entries:
-        raise AssistantError(f"用户文件 {path} 中没有用户 {name}")
-    _write(path, {k: v for k, v in entries.items() if k != name})
+        raise AssistantError(f"用户文件 {path} 中没有用户 {name}（先用 policy-assistant users add 添加）")
+    return entries
+
+
+def remove_user(path: str | Path, name: str) -> None:
+    entries = entries_with(path, name)
+    _write(Path(path), {k: v for k, v in entries.items() if k != name})
 
 
 def _write(path: Path, entries: dict) -> None:

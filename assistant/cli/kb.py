@@ -180,9 +180,9 @@ def cmd_show(args) -> int:
     if found is None:
         raise AssistantError(f"索引中没有条款 {args.clause_id}")
     if args.json:
-        print(json.dumps(found, ensure_ascii=False, indent=1))
+        print(json.dumps(found.to_dict(), ensure_ascii=False, indent=1))
     else:
-        print(f"{found['clause_id']}  {' / '.join(found['path'])}\n{found['text']}")
+        print(f"{found.clause_id}  {' / '.join(found.path)}\n{found.text}")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from typing import NoReturn
 
 from ..errors import AssistantError
 from . import app, ask, compare, evaluate, history, kb, match, review, rules
@@ -13,7 +14,7 @@ EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors: one Chinese line, exit 2
+    def error(self, message: str) -> NoReturn:  # usage errors: one Chinese line, exit 2
         print(f"{self.prog}：参数错误：{_chinese(message)}（{self.prog} -h 查看用法）", file=sys.stderr)
         sys.exit(EXIT_USAGE)
 

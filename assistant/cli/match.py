@@ -35,7 +35,7 @@ def cmd_match(args) -> int:
     dirs = args.rules or [d for d in DEFAULT_RULE_DIRS if d.exists()]
     retriever = HybridRetriever(index) if profile.value("is_foreign") else None
     result = match(profile, index, dirs, as_of=as_of, retriever=retriever, candidates=not args.no_candidates)
-    text = json.dumps(result, ensure_ascii=False, indent=1) if args.json or (args.output and args.output.suffix == ".json") else markdown(result, profile)
+    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if args.json or (args.output and args.output.suffix == ".json") else markdown(result, profile)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:

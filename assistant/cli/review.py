@@ -106,5 +106,5 @@ def _single(args, fmt, detector, store) -> int:
         docx(result, draft, args.output)
         print(f"已生成审查意见：{args.output}", file=sys.stderr)
         return 0
-    _write(json.dumps(result, ensure_ascii=False, indent=1) if fmt == "json" else markdown(result, draft), args.output)
+    _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) if fmt == "json" else markdown(result, draft), args.output)
     return 0

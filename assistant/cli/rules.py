@@ -129,7 +129,7 @@ def cmd_show(args) -> int:
     clause = Index.open(args.index, create=False).store.clause(cand["clause_id"])
     print(f"# {cand['id']}（{cand['status']}）《{cand['policy_title']}》{cand['clause_id']}")
     if clause:
-        print("# 条款原文：" + clause["text"])
+        print("# 条款原文：" + clause.text)
     rule = {k: cand[k] for k in ("id", "clause_id", "title", "conditions", "benefit")}
     print(yaml.safe_dump(rule, allow_unicode=True, sort_keys=False, width=120))
     return 0

@@ -1,9 +1,4 @@
-"""The one place that knows the matcher's result structure: match() per region → frozen RegionResult.
-
-Written against `assistant.match.service.match` as it returns today (eligible/unknown/ineligible/flags/summary),
-and reading the keys the matcher is growing when present: `pending` (待审核 candidate rules, listed apart),
-`red_flag` on an entry, `red_flag_total_wan` in the summary, `rule_dirs_for` (the index's approved rules).
-"""
+"""The one place that knows the matcher's result structure: match() per region (a MatchResult) → frozen RegionResult."""
 
 from __future__ import annotations
 
@@ -15,6 +10,7 @@ from ..documents.model import DocMeta
 from ..errors import AssistantError
 from ..match import service
 from ..match.profile import ProjectProfile
+from ..match.result import MatchResult, RuleMatch
 from ..match.rules import Rule, RuleFile, load_rule_file
 from . import terms as T
 from .cite import citation
@@ -41,7 +37,7 @@ def discover(index, rule_dirs, candidates: bool = True) -> tuple[list[Source], l
     keeps them), and one line per file that could not be read."""
     indexed = set(index.store.doc_hashes())
     dirs = [Path(d) for d in rule_dirs]
-    extra = [Path(d) for d in getattr(service, "rule_dirs_for", lambda i, d: d)(index, dirs) if Path(d) not in dirs]
+    extra = [Path(d) for d in service.rule_dirs_for(index, dirs) if Path(d) not in dirs]
     by_region: dict[str, list[tuple[RuleFile, Path | None]]] = {}
     notes: list[str] = []
     for d in dirs + extra:
@@ -81,79 +77,65 @@ def _load(path: Path) -> RuleFile:
 
 
 def _pending(index, reviewed: list[RuleFile]) -> list[RuleFile]:
-    try:
-        from ..match.candidates import pending_rule_files  # the matcher's candidate rules, when it has them
-    except ImportError:
-        return []
+    from ..match.candidates import pending_rule_files  # the matcher's candidate rules
+
     return list(pending_rule_files(index.root, index.store, reviewed))
 
 
-def supports_candidates() -> bool:
-    import inspect
-
-    return "candidates" in inspect.signature(service.match).parameters
-
-
-def run(profile: ProjectProfile, index, source: Source, as_of: date | None, retriever=None, candidates: bool = True) -> dict:
+def run(profile: ProjectProfile, index, source: Source, as_of: date | None, retriever=None, candidates: bool = True) -> MatchResult:
     """match() on this region's files only (so one region's bad file does not stop the others)."""
-    extra = {"candidates": candidates} if supports_candidates() else {}
     return service.match(profile.model_copy(update={"region": source.region}), index, list(source.paths),
-                         as_of=as_of, retriever=retriever, **extra)
+                         as_of=as_of, retriever=retriever, candidates=candidates)
 
 
-def region_result(result: dict, source: Source, store, titles: dict[str, str], as_of: date) -> RegionResult:
+def region_result(result: MatchResult, source: Source, store, titles: dict[str, str], as_of: date) -> RegionResult:
     rules: dict[str, Rule] = {r.id: r for rf in source.files for r in rf.rules}
     metas = {r["doc_id"]: DocMeta(**r["meta"]) for r in store.doc_rows()}
     flags: dict[str, list[RedFlag]] = {}
-    for f in result.get("flags", []):
-        if f.get("kind") == "red_flag" and f.get("clause_id"):
-            flag = RedFlag(f["issue"], f.get("rule", ""), f.get("severity", ""), f["clause_id"])
-            flags.setdefault(f["clause_id"], []).append(flag)
+    for f in result.flags:
+        if f.kind == "red_flag" and f.clause_id:
+            flags.setdefault(f.clause_id, []).append(RedFlag(f.issue, f.rule, f.severity or "", f.clause_id))
     offers = []
-    entries = [(e, s, False) for s in ("eligible", "unknown", "ineligible") for e in result.get(s, [])]
-    entries += [(e, e.get("status", "unknown"), True) for e in result.get("pending", [])]
+    entries = [(e, e.status, e.pending) for e in result.eligible + result.unknown + result.ineligible + result.pending]
     for e, status, candidate in entries:
-        offers.append(_offer(e, status, candidate or bool(e.get("pending")), rules.get(e["rule_id"]), source.region,
-                             tuple(flags.get(e["clause_id"], ())), titles, metas, as_of))
-    s = result["summary"]
-    lapsed = tuple(Lapsed(p["title"], DOC_STATUS_CN.get(p["status"], p["status"]),
-                          (metas[p["policy"]].effective or metas[p["policy"]].published) if p["policy"] in metas else None,
-                          p.get("expires"), p.get("repealed")) for p in s.get("inactive_policies", []))
+        offers.append(_offer(e, status, candidate, rules.get(e.rule_id), source.region,
+                             tuple(flags.get(e.clause_id, ())), titles, metas, as_of))
+    s = result.summary
+    lapsed = tuple(Lapsed(p.title, DOC_STATUS_CN.get(p.status, p.status),
+                          (metas[p.policy].effective or metas[p.policy].published) if p.policy in metas else None,
+                          p.expires, p.repealed) for p in s.inactive_policies)
     counted = [o for o in offers if o.in_total]
     lawful = sum(o.amount_wan for o in counted if o.lawful and o.amount_wan is not None)
     flagged = sum(o.amount_wan for o in counted if o.red_flagged and o.amount_wan is not None)
     spans = [o.amount_range_wan for o in counted if o.lawful and o.amount_range_wan]
     return RegionResult(
         region=source.region, offers=tuple(offers), lapsed=lapsed,
-        policies=tuple(titles.get(p, p) for p in s.get("policies", [])),
+        policies=tuple(titles.get(p, p) for p in s.policies),
         lawful_wan=round(lawful, 4), flagged_wan=round(flagged, 4),
         lawful_range_wan=(round(lawful + sum(a for a, _ in spans), 4), round(lawful + sum(b for _, b in spans), 4)),
     )
 
 
-def _offer(e: dict, status: str, candidate: bool, rule: Rule | None, region: str, red: tuple[RedFlag, ...],
+def _offer(e: RuleMatch, status: str, candidate: bool, rule: Rule | None, region: str, red: tuple[RedFlag, ...],
            titles: dict[str, str], metas: dict[str, DocMeta], as_of: date) -> Offer:
-    doc = e["clause_id"].partition("#")[0]
+    doc = e.clause_id.partition("#")[0]
     meta = metas.get(doc)
     scope = {c.label or "行业与项目描述" for c in (rule.conditions if rule else ()) if c.field == "text"}
-    conds = tuple(Condition(c["label"], c["status"], c.get("reason", ""),
-                            "validity" if c["label"] == "政策有效期" else "scope" if c["label"] in scope else "")
-                  for c in e.get("conditions", []))
-    if e.get("red_flag") and not red:
-        red = (RedFlag("该条款存在公平竞争风险", "", "", e["clause_id"]),)
-    span = e.get("amount_range_wan")
+    conds = tuple(Condition(c.label, c.status, c.reason, "validity" if c.label == "政策有效期" else "scope" if c.label in scope else "")
+                  for c in e.conditions)
+    if e.red_flag and not red:
+        red = (RedFlag("该条款存在公平竞争风险", "", "", e.clause_id),)
     return Offer(
-        region=region, rule_id=e["rule_id"], title=e["title"],
-        kind=T.kind_of(rule, red) if rule else T.kind_from_text(e["title"], e.get("benefit", ""), red),
-        status=status, citation=citation(e["clause_id"], titles), clause_id=e["clause_id"],
-        doc_status=DOC_STATUS_CN[meta.status(as_of)] if meta else "未导入", benefit=e.get("benefit", ""),
-        calculation=e.get("calculation", ""), amount_wan=e.get("amount_wan"),
-        amount_range_wan=tuple(span) if span else None, counted=e.get("counted", True), red_flags=red,
-        candidate=candidate, conditions=conds, terms=T.terms_of(rule) if rule else T.Terms(), notes=tuple(e.get("notes", ())),
+        region=region, rule_id=e.rule_id, title=e.title,
+        kind=T.kind_of(rule, red) if rule else T.kind_from_text(e.title, e.benefit, red),
+        status=status, citation=citation(e.clause_id, titles), clause_id=e.clause_id,
+        doc_status=DOC_STATUS_CN[meta.status(as_of)] if meta else "未导入", benefit=e.benefit,
+        calculation=e.calculation, amount_wan=e.amount_wan,
+        amount_range_wan=e.amount_range_wan, counted=e.counted or status != "eligible", red_flags=red,
+        candidate=candidate, conditions=conds, terms=T.terms_of(rule) if rule else T.Terms(), notes=e.notes,
     )
 
 
-def screening(result: dict, titles: dict[str, str]) -> tuple[Screening, ...]:
-    return tuple(Screening(f["kind"], f["issue"], f.get("rule", ""),
-                           citation(f["clause_id"], titles) if f.get("clause_id") else "")
-                 for f in result.get("flags", []) if f.get("kind") != "red_flag")
+def screening(result: MatchResult, titles: dict[str, str]) -> tuple[Screening, ...]:
+    return tuple(Screening(f.kind, f.issue, f.rule, citation(f.clause_id, titles) if f.clause_id else "")
+                 for f in result.flags if f.kind != "red_flag")

@@ -23,8 +23,8 @@ def resolve(text: str, store, titles: dict[str, str]) -> str | None:
         if store.clause(f"{doc}#{where}") is not None:
             return f"{doc}#{where}"
         for c in store.clauses_of(doc):
-            if c["clause_id"].partition("#")[2].replace("/", "") == where:
-                return c["clause_id"]
+            if c.clause_id.partition("#")[2].replace("/", "") == where:
+                return c.clause_id
     return None
 
 

@@ -47,8 +47,9 @@ def docx(c: Comparison, path: Path, chain: ChainView | None = None) -> None:
     import docx as docx_lib
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
+
+    from ..docx_fonts import set_cjk_fonts
 
     d = docx_lib.Document()
     sec = d.sections[0]
@@ -56,12 +57,7 @@ def docx(c: Comparison, path: Path, chain: ChainView | None = None) -> None:
     sec.page_width, sec.page_height = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(sec, side, Cm(1.8))
-    style = d.styles["Normal"]
-    style.font.name = "Noto Serif CJK SC"
-    style.font.size = Pt(10.5)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Serif CJK SC")
-    for name in ("Title", "Heading 1", "Heading 2"):
-        d.styles[name].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Noto Sans CJK SC")
+    set_cjk_fonts(d)
     d.add_heading(f"竞合区域政策对标报告：{c.project}", level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     d.add_paragraph(V.summary(c))
     d.add_paragraph(f"判断日期：{c.as_of}　知识库快照：{c.index_snapshot}")

@@ -88,7 +88,7 @@ def compare(profile: ProjectProfile, index, rule_dirs=DEFAULT_RULE_DIRS, regions
                 done[s.region] = RegionResult(s.region, unavailable=f"无可用规则：{problems[0]}", problems=tuple(problems))
                 continue
             first = first or result
-            hard_stop = hard_stop or bool(result["summary"].get("hard_stop"))
+            hard_stop = hard_stop or result.summary.hard_stop
             done[s.region] = replace(adapt.region_result(result, s, store, titles, as_of), problems=tuple(problems))
     return Comparison(project=profile.name or "未命名项目", as_of=as_of.isoformat(), regions=_ranked(done.values()),
                       screening=adapt.screening(first, titles) if first else (), hard_stop=hard_stop,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..match import matcher
 from ..match.matcher import OPS_CN, fmt, label_of
 from ..match.rules import Rule
 from .model import Offer, RedFlag, Terms
@@ -102,9 +103,4 @@ def terms_of(rule: Rule) -> Terms:
 
 
 def amount_text(o: Offer) -> str:
-    if o.amount_wan is not None:
-        return f"{fmt(o.amount_wan)} 万元"
-    if o.amount_range_wan:
-        lo, hi = o.amount_range_wan
-        return f"{fmt(lo)}—{fmt(hi)} 万元"
-    return "待核定" if o.status != "ineligible" else "—"
+    return matcher.amount_text(o.amount_wan, o.amount_range_wan) or ("待核定" if o.status != "ineligible" else "—")

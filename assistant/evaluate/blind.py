@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ..documents.source import slug
+from ..match.units import MONEY
 from ..vocab.clause_id import normalise_key
 from .metrics import matches, mean, score
 
@@ -67,14 +68,15 @@ def _article(clause_id: str) -> str:
     return m.group(1) if m else clause_id
 
 
-def _cited_gold(citations: list[dict], gold: tuple[str, ...]) -> bool:
-    return any(matches(_article(c["clause_id"]), _article(g)) or matches(c["clause_id"], g) for c in citations for g in gold)
+def _cited_gold(citations, gold: tuple[str, ...]) -> bool:
+    return any(matches(_article(c.clause_id), _article(g)) or matches(c.clause_id, g) for c in citations for g in gold)
 
 
-def _verdict(answer: dict) -> str | None:
-    if answer.get("verdict"):
-        return str(answer["verdict"])
-    text = str(answer.get("answer", "")).lstrip("【[「 ")
+def _verdict(answer) -> str | None:
+    """The answer's verdict; for an answer without one, the verdict its text opens with."""
+    if answer.verdict:
+        return str(answer.verdict)
+    text = str(answer.answer or "").lstrip("【[「 ")
     return next((v for v in VERDICTS if text.startswith(v)), None)
 
 
@@ -82,7 +84,7 @@ def _amounts(text: str) -> list[float]:
     """万元 figures in an answer (亿元 converted)."""
     out = []
     for num, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(万元|亿元|万)", text):
-        out.append(float(num) * (10000 if unit == "亿元" else 1))
+        out.append(float(num) * MONEY[unit])
     return out
 
 
@@ -102,19 +104,19 @@ def qa(retriever, answerer, questions: list[BlindQuestion], bm25=None) -> dict:
     latencies = []
     for q in questions:
         t0 = time.perf_counter()
-        a = answerer.ask(q.question).to_dict()
+        a = answerer.ask(q.question)
         latencies.append(time.perf_counter() - t0)
-        row = {"refused": not a.get("answerable", True), "intent": a.get("intent")}
+        row = {"refused": not a.answerable, "intent": a.intent}
         if q.gold:
-            row["cited_gold"] = _cited_gold(a.get("citations") or [], q.gold)
+            row["cited_gold"] = _cited_gold(a.citations, q.gold)
         if q.kind == "compliance" and q.verdict:
             row["verdict_right"] = _verdict(a) == q.verdict
         if q.must_mention:
-            text = str(a.get("answer", "")) + "".join(str(c.get("quote", "")) for c in a.get("citations") or [])
+            text = str(a.answer or "") + "".join(str(c.quote or "") for c in a.citations)
             row["mentions"] = sum(m in text for m in q.must_mention) / len(q.must_mention)
         if q.amount is not None:
             lo, hi = q.amount
-            row["amount_exact"] = any(abs(v - lo) < 1e-6 or abs(v - hi) < 1e-6 for v in _amounts(str(a.get("answer", ""))))
+            row["amount_exact"] = any(abs(v - lo) < 1e-6 or abs(v - hi) < 1e-6 for v in _amounts(str(a.answer or "")))
         per[q.kind].append(row)
     out["answers"] = {}
     for kind, rows in per.items():
@@ -154,7 +156,7 @@ def _article_level(name: str) -> str:
 
 
 def review(review_text, clauses: list[BlindClause]) -> dict:
-    """`review_text(text) -> [finding dicts with 'articles']`. Recall, false flags, right article (条 level)."""
+    """`review_text(text) -> [Finding]`. Recall, false flags, right article (条 level)."""
     per_primary: dict[str, list[bool]] = defaultdict(list)
     tp = fp = right = right_item = 0
     misses, false_flags, wrong = [], [], []
@@ -163,7 +165,7 @@ def review(review_text, clauses: list[BlindClause]) -> dict:
         t0 = time.perf_counter()
         findings = review_text(c.text)
         latencies.append(time.perf_counter() - t0)
-        cited = {a for f in findings for a in f.get("articles", [])}
+        cited = {a for f in findings for a in f.articles}
         if c.violation:
             hit = bool(findings)
             per_primary[c.primary or "?"].append(hit)

@@ -146,7 +146,7 @@ def blind_suites(retriever, log) -> dict:
         clauses = blind.load_clauses()
         log(f"盲测审查：{len(clauses)} 条 …")
         detector = build_detector(retriever=retriever)
-        out["blind_review"] = blind.review(lambda text: [f.to_dict() for f in detector.review(split(text, "盲测条款"))], clauses)
+        out["blind_review"] = blind.review(lambda text: detector.review(split(text, "盲测条款")), clauses)
         if (blind.BLIND / "concessions_blind.yaml").exists():
             from ..review.concession import advise
 

@@ -8,8 +8,6 @@ from datetime import date
 from pathlib import Path
 
 from ..retrieve import Filters, HybridRetriever
-from ..vocab import clause_id
-from ..vocab.clause_id import split_citation
 from . import baselines
 from .data import QAItem, load_stard, stard_documents, stard_gold, stard_spans
 from .metrics import matches, mean, score
@@ -156,7 +154,7 @@ def review(cases_path: Path, compliant: list[str], split: str = "held") -> dict:
     flagged = right = policy = policy_flagged = 0
     for c in target:
         findings = detector.review_clause(DraftClause(1, "案例", c.text))
-        got = {clause_id.parse("#" + p[1]).unit for f in findings for a in f.articles if (p := split_citation(a)) and p[0] == "公平竞争审查条例"}
+        got = {a for f in findings for a in f.regulation_articles}
         hit, ok = bool(findings), bool(findings) and bool(got & c.articles)
         cat = "/".join(sorted(c.articles)) or "未映射"
         per_cat[cat]["cases"] += 1
@@ -188,7 +186,7 @@ def match(index, cases: list[dict], rule_dirs: list[Path]) -> dict:
     problems = []
     for case in cases:
         result = run_match(parse_profile(case["profile"]), index, rule_dirs, as_of=date.fromisoformat(str(case["as_of"])))
-        got = {e["rule_id"]: e for e in result["eligible"]}
+        got = {e.rule_id: e for e in result.eligible}
         want = case["eligible"]
         tp += len(set(got) & set(want))
         fp += len(set(got) - set(want))
@@ -199,15 +197,15 @@ def match(index, cases: list[dict], rule_dirs: list[Path]) -> dict:
             if not expected:
                 continue
             amounts += 1
-            e = got.get(rule_id) or {}
-            value = e.get("amount_range_wan") if isinstance(expected, list) else e.get("amount_wan")
+            e = got.get(rule_id)
+            value = None if e is None else (list(e.amount_range_wan) if e.amount_range_wan else None) if isinstance(expected, list) else e.amount_wan
             if _same(value, expected):
                 amounts_ok += 1
             else:
                 problems.append(f"{case['id']}/{rule_id}: 金额 {value} ≠ {expected}")
         if "total_wan" in case:
             amounts += 1
-            amounts_ok += _same(result["summary"]["estimated_total_wan"], case["total_wan"])
+            amounts_ok += _same(result.summary.estimated_total_wan, case["total_wan"])
     return {
         "profiles": len(cases), "eligible_precision": round(tp / max(tp + fp, 1), 4), "eligible_recall": round(tp / max(tp + fn, 1), 4),
         "amounts": amounts, "amount_exact_rate": round(amounts_ok / max(amounts, 1), 4), "problems": problems,

@@ -6,8 +6,9 @@ import hashlib
 import json
 import sqlite3
 import time
-from pathlib import Path
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 from ..documents.model import Chunk, Clause, DocMeta, Document
 from ..documents.supersede import supersede
@@ -29,6 +30,22 @@ CREATE INDEX IF NOT EXISTS clauses_doc ON clauses(doc_id);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
 CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 """
+
+
+@dataclass(frozen=True)
+class ClauseRow:
+    """One stored clause (article, 款, 项) or indexed chunk, verbatim."""
+
+    clause_id: str
+    doc_id: str
+    article: str
+    path: tuple[str, ...]
+    text: str
+    lead: str
+
+    def to_dict(self) -> dict:
+        return {"clause_id": self.clause_id, "doc_id": self.doc_id, "article": self.article, "path": list(self.path),
+                "text": self.text, "lead": self.lead}
 
 
 class Store:
@@ -134,19 +151,18 @@ class Store:
             tokens.append(toks.split(" ") if toks else [])
         return chunks, tokens
 
-    def clause(self, clause_id: str) -> dict | None:
+    def clause(self, clause_id: str) -> ClauseRow | None:
         """Resolve a clause id (article, 款, 项, or indexed chunk) to its verbatim text."""
         for table, key in (("clauses", "clause_id"), ("chunks", "chunk_id")):
             row = self.db.execute(f"SELECT {key}, doc_id, article, path, text, lead FROM {table} WHERE {key}=?", (clause_id,)).fetchone()
             if row:
-                return {"clause_id": row[0], "doc_id": row[1], "article": row[2], "path": json.loads(row[3]), "text": row[4], "lead": row[5]}
+                return ClauseRow(row[0], row[1], row[2], tuple(json.loads(row[3])), row[4], row[5])
         return None
 
-    def clauses_of(self, doc_id: str) -> list[dict]:
-        return [
-            {"clause_id": r[0], "article": r[1], "text": r[2]}
-            for r in self.db.execute("SELECT clause_id, article, text FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,))
-        ]
+    def clauses_of(self, doc_id: str) -> list[ClauseRow]:
+        """The document's clauses in reading order."""
+        return [ClauseRow(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5]) for r in self.db.execute(
+            "SELECT clause_id, doc_id, article, path, text, lead FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,))]
 
     def snapshot(self) -> str:
         """Content id of the index: changes whenever any chunk or document metadata changes."""
@@ -182,4 +198,4 @@ def tokens_for(chunks: Iterable[Chunk]) -> list[list[str]]:
     return [tokenize(f"{c.article} {c.lead} {c.text}") for c in chunks]
 
 
-__all__ = ["Store", "tokens_for", "retokenize"]
+__all__ = ["ClauseRow", "Store", "tokens_for", "retokenize"]

@@ -119,6 +119,7 @@ def get_candidate(index_root, rule_id: str) -> dict:
 
 
 _PENDING: dict[tuple, list[RuleFile]] = {}  # (folder state, snapshot, covered clauses) → validated rule files
+PENDING_CACHE = 32  # index states remembered (a few bases × their recent snapshots); a memory bound, not tuned
 
 
 def pending_rule_files(index_root, store, reviewed: list[RuleFile]) -> list[RuleFile]:
@@ -130,7 +131,7 @@ def pending_rule_files(index_root, store, reviewed: list[RuleFile]) -> list[Rule
     files = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.yaml"))) if folder.exists() else ()
     key = (str(Path(index_root).resolve()), files, store.snapshot(), covered)
     if key not in _PENDING:
-        if len(_PENDING) > 32:
+        if len(_PENDING) > PENDING_CACHE:
             _PENDING.clear()
         _PENDING[key] = _pending(index_root, store, covered)
     return list(_PENDING[key])

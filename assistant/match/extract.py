@@ -125,32 +125,35 @@ def propose(clause_id: str, text: str, title: str = "") -> Proposal | None:
     return found[0]
 
 
+CONTAINED_MIN_CHARS = 10  # a part this short (「（一）」, a bare heading) inside another does not make it a container; hand-set
+
+
 def propose_for_document(store, doc_id: str) -> list[Proposal]:
     """Proposals for the most specific incentive clauses of a document (款/段/项 rather than the whole 条); the
     conditions of an article's first part (its lead-in) carry to the later parts of the same article."""
     clauses = store.clauses_of(doc_id)
-    ids = [c["clause_id"] for c in clauses]
+    ids = [c.clause_id for c in clauses]
     leaves = [c for c in clauses
-              if not any(o != c["clause_id"] and o.startswith(c["clause_id"]) and o[len(c["clause_id"])] in "第/" for o in ids)]
+              if not any(o != c.clause_id and o.startswith(c.clause_id) and o[len(c.clause_id)] in "第/" for o in ids)]
     # a 款 that holds its 项 verbatim is a container too
-    leaves = [c for c in leaves if not any(o is not c and len(o["text"]) > 10 and len(o["text"]) < len(c["text"])
-                                           and o["text"] in c["text"] for o in leaves)]
+    leaves = [c for c in leaves if not any(o is not c and len(o.text) > CONTAINED_MIN_CHARS and len(o.text) < len(c.text)
+                                           and o.text in c.text for o in leaves)]
     out: list[Proposal] = []
     context: dict[str, list[dict]] = {}
     for c in leaves:
-        parent = _parent(c["clause_id"])
+        parent = _parent(c.clause_id)
         first = parent not in context
         prior = next((p.benefit.get("base") for p in reversed(out) if _parent(p.clause_id) == parent and p.benefit.get("base")), None)
         # a later part with its own subject (「对…」「凡…」) states its own conditions; otherwise the lead-in's apply
-        own_subject = bool(re.match(r"\s*(对|凡|符合|投资|企业|各类)", c["text"]))
+        own_subject = bool(re.match(r"\s*(对|凡|符合|投资|企业|各类)", c.text))
         carried = None if own_subject else context.get(parent)
-        found = propose_units(c["clause_id"], c["text"], carried, prior)
+        found = propose_units(c.clause_id, c.text, carried, prior)
         if carried and parent in ids:  # quotes come from two parts: the rule cites the whole article
             for p in found:
                 if any(x in p.conditions for x in carried):
                     p.clause_id = parent
         if first:
-            u = Unit(c["text"])
+            u = Unit(c.text)
             read_thresholds(u)
             context[parent] = u.conditions
         out.extend(found)

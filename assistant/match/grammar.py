@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..vocab.numerals import to_int
+from .units import MONEY as WAN_PER_UNIT
 
 GRANT = re.compile(r"给予|奖励|补助|补贴|扶持|资助|予以|享受|减半|免收|免征|全免|减免|返还|兑现|支持|优惠")
 NUM = r"(\d+(?:\.\d+)?)"
@@ -49,7 +50,7 @@ def _count(token: str) -> int:
 
 
 def _wan(value: str, unit: str) -> float:
-    v = float(value) * {"亿元": 10000, "万元": 1, "元": 0.0001}[unit]
+    v = float(value) * WAN_PER_UNIT[unit]
     v = round(v, 6)
     return int(v) if float(v).is_integer() else v
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ..documents.model import DocMeta
@@ -31,16 +31,18 @@ class CondResult:
         return d
 
 
-@dataclass
+@dataclass(frozen=True)
 class Match:
+    """One rule evaluated for a profile (before it is turned into a RuleMatch for the result)."""
+
     rule: Rule
     policy: RuleFile
     status: str
-    conditions: list[CondResult]
+    conditions: tuple[CondResult, ...]
     amount_wan: float | None = None
     amount_range_wan: tuple[float, float] | None = None
     benefit_text: str = ""
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
     counted: bool = True
     cap_wan: float | None = None  # the clause's 最高/不超过 cap, shown even when the amount cannot be computed
 
@@ -53,6 +55,20 @@ def fmt(v: float) -> str:
     if v and abs(v) < 0.01:
         return f"{v:.8f}".rstrip("0").rstrip(".")
     return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def amount_text(amount_wan: float | None, range_wan: tuple[float, float] | None) -> str | None:
+    """An estimated amount as shown in reports; None when neither the amount nor a range is known.
+
+    >>> amount_text(300.0, None), amount_text(None, (250.0, 1000.0)), amount_text(None, None)
+    ('300 万元', '250—1,000 万元', None)
+    """
+    if amount_wan is not None:
+        return f"{fmt(amount_wan)} 万元"
+    if range_wan:
+        lo, hi = range_wan
+        return f"{fmt(lo)}—{fmt(hi)} 万元"
+    return None
 
 
 def check(cond: Condition, profile: ProjectProfile) -> CondResult:
@@ -213,28 +229,33 @@ def evaluate(rule: Rule, policy: RuleFile, profile: ProjectProfile, meta: DocMet
     else:
         state = "eligible"
     amount, span, how = compute(rule.benefit, profile)
-    m = Match(rule, policy, state, results, amount, span, how, cap_wan=rule.benefit.cap_wan)
+    notes = []
     if rule.priority_links:
         if profile.chain_role in rule.priority_links:
-            m.notes.append(f"本项目为{profile.chain_role}项目，属于该政策优先支持的产业链环节")
+            notes.append(f"本项目为{profile.chain_role}项目，属于该政策优先支持的产业链环节")
         elif profile.chain_role is None:
-            m.notes.append(f"政策优先支持{'/'.join(rule.priority_links)}项目；请说明本项目在产业链中的作用")
+            notes.append(f"政策优先支持{'/'.join(rule.priority_links)}项目；请说明本项目在产业链中的作用")
     if rule.benefit.schedule:
-        m.notes.append("兑现方式：" + rule.benefit.schedule)
-    return m
+        notes.append("兑现方式：" + rule.benefit.schedule)
+    return Match(rule, policy, state, tuple(results), amount, span, how, tuple(notes), cap_wan=rule.benefit.cap_wan)
 
 
-def apply_stacking(matches: list[Match]) -> None:
-    """就高不重复: within a group only the eligible rule with the highest amount counts."""
-    groups: dict[str, list[Match]] = {}
-    for m in matches:
+def apply_stacking(matches: list[Match]) -> list[Match]:
+    """就高不重复: within a group only the eligible rule with the highest amount counts; the others come back marked
+    not counted, with a note saying why (same order as given)."""
+    groups: dict[str, list[int]] = {}
+    for i, m in enumerate(matches):
         if m.status == "eligible" and m.rule.group:
-            groups.setdefault(m.rule.group, []).append(m)
+            groups.setdefault(m.rule.group, []).append(i)
+    out = list(matches)
     for members in groups.values():
         if len(members) < 2:
             continue
-        best = max(members, key=lambda m: (m.amount_wan if m.amount_wan is not None else (m.amount_range_wan or (0, 0))[1]))
-        for m in members:
-            if m is not best:
-                m.counted = False
-                m.notes.append(f"与“{best.rule.title}”同属一组，按{m.policy.stacking}原则不重复计算")
+        best = max(members, key=lambda i: (matches[i].amount_wan if matches[i].amount_wan is not None
+                                           else (matches[i].amount_range_wan or (0, 0))[1]))
+        for i in members:
+            if i != best:
+                m = matches[i]
+                out[i] = replace(m, counted=False, notes=m.notes + (
+                    f"与“{matches[best].rule.title}”同属一组，按{m.policy.stacking}原则不重复计算",))
+    return out

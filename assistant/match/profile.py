@@ -38,7 +38,9 @@ STAGES = {"初创期": ("初创", "初创企业", "新办", "新设"), "成长�
 
 
 class ProjectProfile(BaseModel):
-    """>>> ProjectProfile(region="柳河县", fixed_asset_investment_wan="1.2亿元").fixed_asset_investment_wan
+    """What is known of a project; money in 万元 (「1.2亿元」 is read as 12000).
+
+    >>> ProjectProfile(region="柳河县", fixed_asset_investment_wan="1.2亿元").fixed_asset_investment_wan
     12000.0
     """
 

@@ -289,7 +289,7 @@ def validate(rule_file: RuleFile, store) -> list[str]:
         if clause is None:
             problems.append(f"{where}：索引中没有条款 {rule.clause_id}")
             continue
-        text = clause["text"]
+        text = clause.text
         quotes = [c.quote for c in rule.conditions if c.quote] + list(rule.benefit.quotes)
         for q in quotes:
             if q not in text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -65,7 +66,7 @@ class HybridRetriever:
     """
 
     def __init__(self, index: Index, mode: str = "hybrid", fusion: str = "weighted", dense_weight: float = 0.4,
-                 candidates: int = 100, memory_weight: float = 1.0, expand: bool = True) -> None:
+                 candidates: int = 100, memory_weight: float = 1.0, expand: bool = True, ranker="default") -> None:
         if mode not in ("hybrid", "bm25", "dense"):
             raise ValueError(f"mode must be hybrid, bm25 or dense. Currently, the mode is {mode!r}")
         self.index = index
@@ -75,6 +76,11 @@ class HybridRetriever:
         self.candidates = candidates
         self.memory_weight = memory_weight
         self.expand = expand
+        if ranker == "default":
+            from .ranker import LinearRanker
+
+            ranker = LinearRanker.load()
+        self.ranker = ranker  # a LinearRanker re-scores the fused candidates (hybrid mode); None keeps plain fusion
         self._snapshot: str | None = None
         self._load()
 
@@ -100,6 +106,32 @@ class HybridRetriever:
         if self.chunks and any(tokens):
             self.bm25 = bm25s.BM25(k1=1.2, b=0.75)
             self.bm25.index([t or ["∅"] for t in tokens], show_progress=False)
+        self.token_sets = [frozenset(t) for t in tokens]
+        self._df: dict[str, int] = {}
+        for t in self.token_sets:
+            for tok in t:
+                self._df[tok] = self._df.get(tok, 0) + 1
+        self._heading = None  # BM25 over title + chapter path + article label, built on first use
+
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        n = len(self.chunks) or 1
+        return {t: math.log(1 + (n - self._df.get(t, 0) + 0.5) / (self._df.get(t, 0) + 0.5)) for t in tokens}
+
+    def heading_scores(self, query: str, ids: list[str]) -> list[float]:
+        """BM25 of the question over each clause's headings (title core, chapter path, article label)."""
+        import bm25s
+
+        from .ranker import title_core
+
+        if self._heading is None:
+            heads = [tokenize(" ".join((title_core(c.title), *c.path, c.article))) or ["∅"] for c in self.chunks]
+            self._heading = bm25s.BM25(k1=1.2, b=0.75)
+            self._heading.index(heads, show_progress=False)
+        tokens = tokenize(query)
+        if not tokens:
+            return [0.0] * len(ids)
+        scores = self._heading.get_scores(tokens)
+        return [float(scores[self.by_id[cid]]) for cid in ids]
 
     def refresh(self) -> None:
         """Reload when the index changed since this retriever was built — but not while an ingest is writing:
@@ -126,14 +158,16 @@ class HybridRetriever:
             if not allowed_docs:
                 return []
         n = max(self.candidates, k)
-        expanded = expand_query(query) if self.expand else query
-        qvec = self.index.embedder.embed_queries([expanded])[0] if self.mode != "bm25" or memory is not None else None
-        lexical = self._bm25(expanded, n, mask) if self.mode in ("hybrid", "bm25") else {}
-        dense = self._dense(qvec, n, mask, allowed_docs) if self.mode in ("hybrid", "dense") else {}
+        expanded, qvec, lexical, dense = self.candidate_scores(query, n, mask, allowed_docs, memory is not None)
         if self.mode == "bm25":
             fused = lexical
         elif self.mode == "dense":
             fused = dense
+        elif self.ranker is not None and memory is None:
+            ids = list(lexical.keys() | dense.keys())
+            from .ranker import feature_matrix
+
+            fused = dict(zip(ids, self.ranker.scores(feature_matrix(expanded, ids, self, lexical, dense)).tolist()))
         elif self.fusion == "rrf":
             fused = rrf(lexical, dense)
         else:
@@ -150,6 +184,14 @@ class HybridRetriever:
                 dense_rank=d_rank.get(cid), bm25_score=lexical.get(cid), dense_score=dense.get(cid))
             for i, cid in enumerate(order, 1)
         ]
+
+    def candidate_scores(self, query: str, n: int, mask=None, allowed_docs=None, need_vector: bool = False):
+        """(expanded query, query vector, BM25 candidates, dense candidates) — the ranker's raw material."""
+        expanded = expand_query(query) if self.expand else query
+        qvec = self.index.embedder.embed_queries([expanded])[0] if self.mode != "bm25" or need_vector else None
+        lexical = self._bm25(expanded, n, mask) if self.mode in ("hybrid", "bm25") else {}
+        dense = self._dense(qvec, n, mask, allowed_docs) if self.mode in ("hybrid", "dense") else {}
+        return expanded, qvec, lexical, dense
 
     def _bm25(self, query: str, n: int, mask) -> dict[str, float]:
         if self.bm25 is None:

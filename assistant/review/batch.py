@@ -46,7 +46,7 @@ def _drafts(source: Path, work: Path) -> list[tuple[str, Path]]:
 
 def review_batch(source: Path, out_dir: Path, detector, store=None, max_mb: float = 50.0) -> BatchResult:
     from .draft import load_draft
-    from .report import build, docx
+    from .report import build, citations, docx
 
     out_dir.mkdir(parents=True, exist_ok=True)
     reports, errors, rows, status = [], [], [], []
@@ -69,9 +69,9 @@ def review_batch(source: Path, out_dir: Path, detector, store=None, max_mb: floa
             docx(result, draft, report)
             reports.append(report)
             status.append([name, "完成", f"{len(draft.clauses)} 个条款，{len(findings)} 个条款发现问题"])
-            for f in result["findings"]:
-                rows.append([name, f"{f['clause_index']}（{f['clause_label']}）", f"{f['category']}：{f['explanation']}",
-                             "、".join(f["citations"]), f["severity"]])
+            for f in result.findings:
+                rows.append([name, f"{f.clause_index}（{f.clause_label}）", f"{f.category}：{f.explanation}",
+                             "、".join(citations(f)), f.severity])
     summary = out_dir / "审查汇总.xlsx"
     _workbook(summary, rows, status)
     return BatchResult(reports, summary, errors, rows)

@@ -39,7 +39,7 @@ class Advice:
         for r in self.routes:
             for cid in r["basis"]:
                 found = store.clause(cid) if store is not None else None
-                provisions[cid] = found["text"] if found else None
+                provisions[cid] = found.text if found else None
         return {"request": self.request, "red_lines": self.red_lines, "routes": self.routes,
                 "exception_hint": self.exception_hint, "risk_plan": self.plan, "provisions": provisions}
 

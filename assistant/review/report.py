@@ -6,7 +6,9 @@ Citations are Chinese names (《公平竞争审查条例》第十条第二项), 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .detect import Finding, rulebase
 from .draft import Draft
@@ -15,8 +17,65 @@ from .names import cite, cite_article
 DISCLAIMER = "本意见由规则库逐条比对生成，供审查人员参考；审查结论须由审查人员作出并签署。"
 
 
-def build(draft: Draft, findings: list[Finding], store=None) -> dict:
-    """The JSON result; cited provisions are quoted verbatim from the index (never from our paraphrase)."""
+@dataclass(frozen=True)
+class ClauseResult:
+    clause_index: int
+    label: str
+    findings: int  # how many findings on this clause
+
+    @property
+    def status(self) -> str:
+        return "finding" if self.findings else "no_finding"
+
+    def to_dict(self) -> dict:
+        return {"clause_index": self.clause_index, "label": self.label, "status": self.status, "findings": self.findings}
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """A reviewed draft: its findings, a status per clause, and the provisions cited, quoted from the index."""
+
+    draft_name: str
+    draft_sha256: str
+    draft_characters: int
+    findings: tuple[Finding, ...]
+    clause_results: tuple[ClauseResult, ...]
+    provisions: dict[str, str | None]  # clause id → verbatim text (None: not in the index)
+    provision_names: dict[str, str]  # clause id → Chinese citation
+    rulebase_version: str
+    model_version: str | None
+    index_snapshot: str | None
+    reviewed_at: str
+    notice: str = DISCLAIMER
+
+    @property
+    def clauses(self) -> int:
+        return len(self.clause_results)
+
+    def to_dict(self) -> dict:
+        """The JSON contract of `review --json` and the API."""
+        return {
+            "draft": {"name": self.draft_name, "sha256": self.draft_sha256, "characters": self.draft_characters},
+            "findings": [{**f.to_dict(), "citations": citations(f)} for f in self.findings],
+            "clauses": self.clauses,
+            "clause_results": [c.to_dict() for c in self.clause_results],
+            "provisions": dict(self.provisions),
+            "provision_names": dict(self.provision_names),
+            "rulebase_version": self.rulebase_version,
+            "model_version": self.model_version,
+            "index_snapshot": self.index_snapshot,
+            "reviewed_at": self.reviewed_at,
+            "notice": self.notice,
+        }
+
+
+def citations(f: Finding) -> list[str]:
+    """The finding's 条/项 as Chinese citations (《公平竞争审查条例》第十条第二项)."""
+    return [cite_article(a) for a in f.articles]
+
+
+def build(draft: Draft, findings: list[Finding], store=None) -> ReviewResult:
+    """The result; cited provisions are quoted verbatim from the index (never from our paraphrase)."""
     from .model import PATH, load
 
     provisions: dict[str, str | None] = {}
@@ -25,36 +84,29 @@ def build(draft: Draft, findings: list[Finding], store=None) -> dict:
         for cid in f.provisions:
             if cid not in provisions:
                 found = store.clause(cid) if store is not None else None
-                provisions[cid] = found["text"] if found else None
+                provisions[cid] = found.text if found else None
                 names[cid] = cite(cid, store)
     by_clause: dict[int, int] = {}
     for f in findings:
         by_clause[f.clause_index] = by_clause.get(f.clause_index, 0) + 1
+    model_version: str | None
     try:
         model_version = load().version
     except Exception:  # noqa: BLE001 - a missing artifact is reported by the detector, not here
         model_version = None if not PATH.exists() else "?"
-    return {
-        "draft": {"name": draft.name, "sha256": draft.sha256, "characters": draft.chars},
-        "findings": [{**f.to_dict(), "citations": [cite_article(a) for a in f.articles]} for f in findings],
-        "clauses": len(draft.clauses),
-        "clause_results": [{"clause_index": c.index, "label": c.label,
-                            "status": "finding" if c.index in by_clause else "no_finding",
-                            "findings": by_clause.get(c.index, 0)} for c in draft.clauses],
-        "provisions": provisions,
-        "provision_names": names,
-        "rulebase_version": rulebase()["version"],
-        "model_version": model_version,
-        "index_snapshot": store.snapshot() if store is not None else None,
-        "reviewed_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        "notice": DISCLAIMER,
-    }
+    return ReviewResult(
+        draft_name=draft.name, draft_sha256=draft.sha256, draft_characters=draft.chars, findings=tuple(findings),
+        clause_results=tuple(ClauseResult(c.index, c.label, by_clause.get(c.index, 0)) for c in draft.clauses),
+        provisions=provisions, provision_names=names, rulebase_version=rulebase()["version"], model_version=model_version,
+        index_snapshot=store.snapshot() if store is not None else None,
+        reviewed_at=dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
 
 
-def _reason_lines(f: dict, with_articles: bool = True) -> list[str]:
+def _reason_lines(f: Finding, with_articles: bool = True) -> list[str]:
     """One line per merged reason: triggering span, why (one sentence), and its 条/项."""
     out = []
-    for r in f.get("reasons") or [{"articles": f["articles"], "span": (f["evidence"] or [None])[0], "why": f["explanation"]}]:
+    reasons: tuple[dict[str, Any], ...] = f.reasons or ({"articles": f.articles, "span": (f.evidence or (None,))[0], "why": f.explanation},)
+    for r in reasons:
         arts = "、".join(cite_article(a) for a in r["articles"])
         span = f"“{r['span']}”：" if r.get("span") else ""
         out.append(f"{span}{r['why']}" + (f"（{arts}）" if with_articles else ""))
@@ -67,15 +119,15 @@ def exception_text(hint: dict) -> str:
     return text + (hint["legal_basis_note"] or "")
 
 
-def markdown(result: dict, draft: Draft) -> str:
-    lines = [f"# 公平竞争审查意见（草稿）：{result['draft']['name']}", ""]
-    lines.append(f"- 文稿：{result['draft']['name']}（{result['draft']['characters']} 字，SHA-256 {result['draft']['sha256'][:16]}…）")
-    lines.append(f"- 规则库版本：{result['rulebase_version']}；审查模型：{result.get('model_version') or '未使用'}；"
-                 f"知识库快照：{result['index_snapshot'] or '未使用'}；生成时间：{result['reviewed_at']}")
-    n = len({f['clause_index'] for f in result["findings"]})
-    lines.append(f"- 共 {result['clauses']} 个条款，{n} 个条款发现问题")
+def markdown(result: ReviewResult, draft: Draft) -> str:
+    lines = [f"# 公平竞争审查意见（草稿）：{result.draft_name}", ""]
+    lines.append(f"- 文稿：{result.draft_name}（{result.draft_characters} 字，SHA-256 {result.draft_sha256[:16]}…）")
+    lines.append(f"- 规则库版本：{result.rulebase_version}；审查模型：{result.model_version or '未使用'}；"
+                 f"知识库快照：{result.index_snapshot or '未使用'}；生成时间：{result.reviewed_at}")
+    n = len({f.clause_index for f in result.findings})
+    lines.append(f"- 共 {result.clauses} 个条款，{n} 个条款发现问题")
     lines += ["", "## 逐条审查", ""]
-    by_clause = {f["clause_index"]: f for f in result["findings"]}
+    by_clause = {f.clause_index: f for f in result.findings}
     for c in draft.clauses:
         lines.append(f"### {c.index}. {c.label}")
         lines.append("> " + c.text.replace("\n", "\n> "))
@@ -83,18 +135,18 @@ def markdown(result: dict, draft: Draft) -> str:
         if not f:
             lines += ["", "未发现问题。", ""]
             continue
-        lines += ["", f"- **{f['category']}**（风险：{f['severity']}）；依据：{'、'.join(f['citations'])}"]
+        lines += ["", f"- **{f.category}**（风险：{f.severity}）；依据：{'、'.join(citations(f))}"]
         lines += [f"  - 问题：{r}" for r in _reason_lines(f)]
-        lines.append(f"  - 修改建议：{f['suggestion']}")
-        if f.get("exception_hint"):
-            lines.append(f"  - 第十二条提示：{exception_text(f['exception_hint'])}")
-        if f["similar_cases"]:
-            lines.append("  - 相似公开案例：" + "；".join(f"{s['title']}（{s['id']}）" for s in f["similar_cases"][:2]))
+        lines.append(f"  - 修改建议：{f.suggestion}")
+        if f.exception_hint:
+            lines.append(f"  - 第十二条提示：{exception_text(f.exception_hint)}")
+        if f.similar_cases:
+            lines.append("  - 相似公开案例：" + "；".join(f"{s['title']}（{s['id']}）" for s in f.similar_cases[:2]))
         lines.append("")
-    if result["provisions"]:
+    if result.provisions:
         lines += ["## 引用条款原文（来自知识库）", ""]
-        for cid, text in result["provisions"].items():
-            lines.append(f"- {result['provision_names'].get(cid, cid)}：{text if text else '（知识库中未找到该条款，请先导入相应文件）'}")
+        for cid, text in result.provisions.items():
+            lines.append(f"- {result.provision_names.get(cid, cid)}：{text if text else '（知识库中未找到该条款，请先导入相应文件）'}")
         lines.append("")
     lines += ["## 审查结论", "", "审查结论：________________________", "", "审查人（签字）：__________　日期：__________", "",
               f"> {DISCLAIMER}"]
@@ -104,19 +156,15 @@ def markdown(result: dict, draft: Draft) -> str:
 def new_document():
     """A Word document with CJK fonts set (shared with the concession report)."""
     import docx as docx_lib
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
+
+    from ..docx_fonts import set_cjk_fonts
 
     d = docx_lib.Document()
     for section in d.sections:  # A4, 2 cm margins: 17 cm of text width for the tables
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
         section.left_margin = section.right_margin = Cm(2.0)
-    style = d.styles["Normal"]
-    style.font.name = "Noto Serif CJK SC"
-    style.font.size = Pt(10.5)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Serif CJK SC")
-    for name in ("Title", "Heading 1", "Heading 2"):
-        d.styles[name].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Noto Sans CJK SC")
+    set_cjk_fonts(d)
     return d
 
 
@@ -146,42 +194,42 @@ def save(d, path: Path) -> None:
     tmp.replace(path)
 
 
-def docx(result: dict, draft: Draft, path: Path) -> None:
+def docx(result: ReviewResult, draft: Draft, path: Path) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     d = new_document()
     d.add_heading("公平竞争审查意见", level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     table(d, ["项目", "内容"], [
-        ["审查文稿", f"{result['draft']['name']}（{result['draft']['characters']} 字）"],
-        ["文稿指纹", result["draft"]["sha256"][:32]],
-        ["规则库 / 审查模型 / 知识库", f"{result['rulebase_version']} / {result.get('model_version') or '未使用'} / {result['index_snapshot'] or '未使用'}"],
-        ["生成时间", result["reviewed_at"]],
+        ["审查文稿", f"{result.draft_name}（{result.draft_characters} 字）"],
+        ["文稿指纹", result.draft_sha256[:32]],
+        ["规则库 / 审查模型 / 知识库", f"{result.rulebase_version} / {result.model_version or '未使用'} / {result.index_snapshot or '未使用'}"],
+        ["生成时间", result.reviewed_at],
     ], [4.5, 12.5])
     d.add_heading("一、审查发现", level=1)
-    fs = result["findings"]
+    fs = result.findings
     if not fs:
-        d.add_paragraph(f"全部 {result['clauses']} 个条款未发现排除、限制竞争问题。")
+        d.add_paragraph(f"全部 {result.clauses} 个条款未发现排除、限制竞争问题。")
     else:
         rows = []
         for f in fs:
-            rows.append([f"{f['clause_index']}（{f['clause_label']}）", f["clause_text"][:160],
-                         f"{f['category']}（风险：{f['severity']}）\n" + "\n".join(_reason_lines(f, with_articles=False)),
-                         "\n".join(f["citations"]), f["suggestion"]])
+            rows.append([f"{f.clause_index}（{f.clause_label}）", f.clause_text[:160],
+                         f"{f.category}（风险：{f.severity}）\n" + "\n".join(_reason_lines(f, with_articles=False)),
+                         "\n".join(citations(f)), f.suggestion])
         table(d, ["条款", "原文", "问题与风险", "依据", "修改建议"], rows, [1.6, 4.0, 5.0, 3.0, 3.4])
-    hints = [f for f in fs if f.get("exception_hint")]
+    hints = [(f, f.exception_hint) for f in fs if f.exception_hint]
     if hints:
         d.add_heading("二、第十二条例外提示", level=1)
-        for f in hints:
+        for f, hint in hints:
             p = d.add_paragraph(style="List Bullet")
-            p.add_run(f"条款 {f['clause_index']}（{f['clause_label']}）：").bold = True
-            p.add_run(exception_text(f["exception_hint"]))
-    clean = [c for c in result["clause_results"] if c["status"] == "no_finding"]
+            p.add_run(f"条款 {f.clause_index}（{f.clause_label}）：").bold = True
+            p.add_run(exception_text(hint))
+    clean = [c for c in result.clause_results if c.status == "no_finding"]
     if clean:
-        d.add_paragraph("未发现问题的条款：" + "、".join(f"{c['clause_index']}（{c['label']}）" for c in clean))
+        d.add_paragraph("未发现问题的条款：" + "、".join(f"{c.clause_index}（{c.label}）" for c in clean))
     d.add_heading(("三" if hints else "二") + "、引用条款原文", level=1)
-    for cid, text in result["provisions"].items():
+    for cid, text in result.provisions.items():
         p = d.add_paragraph()
-        p.add_run(result["provision_names"].get(cid, cid) + "：").bold = True
+        p.add_run(result.provision_names.get(cid, cid) + "：").bold = True
         p.add_run(text or "（知识库中未找到该条款）")
     d.add_heading(("四" if hints else "三") + "、审查结论", level=1)
     d.add_paragraph("审查结论：" + "＿" * 30)

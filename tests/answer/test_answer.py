@@ -30,7 +30,7 @@ def test_every_quote_is_verbatim_and_cited(answerer, real_index):
         assert a.citations, case["q"]
         for c in a.citations:
             clause = real_index.store.clause(c.clause_id)
-            assert clause is not None and c.quote in clause["text"], (c.clause_id, c.quote)
+            assert clause is not None and c.quote in clause.text, (c.clause_id, c.quote)
             assert f"「{c.quote}」" in a.answer
 
 
@@ -64,4 +64,4 @@ def test_ask_cli_json_contract(real_index, capsys):
     assert out["citations"][0]["clause_id"] == "foreign-investment-law-2019#第九条"
     for c in out["citations"]:
         assert {"clause_id", "file", "article", "quote"} <= set(c)
-        assert c["quote"] in real_index.store.clause(c["clause_id"])["text"]
+        assert c["quote"] in real_index.store.clause(c["clause_id"]).text

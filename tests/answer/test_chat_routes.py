@@ -28,7 +28,7 @@ def test_compliance_question_gets_no_with_article_ten(chat, real_index):
     assert a.citations[0].clause_id == "fair-competition-review-regulation-2024#第十条第二项"
     assert a.citations[0].label == "《公平竞争审查条例》第十条第二项" and a.citations[0].status == "现行有效"
     for c in a.citations:
-        assert c.quote in real_index.store.clause(c.clause_id)["text"]
+        assert c.quote in real_index.store.clause(c.clause_id).text
 
 
 def test_follow_up_changes_the_object_and_the_answer(chat):

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import chromium, login, require_browser
 
 pytestmark = [pytest.mark.redteam, pytest.mark.integration]
 
@@ -297,16 +298,10 @@ def test_gradio_client_officer_cannot_review(site, tmp_path):
 # ---- the login page in a real browser -------------------------------------------------------------------------
 
 def test_login_page_is_chinese_for_an_english_browser(site):
-    import shutil
-
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
+    require_browser()
     artifacts = REPO / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
+    with chromium() as browser:
         page = browser.new_page(locale="en-US", viewport={"width": 1000, "height": 700})
         page.goto(site["url"] + "/")
         page.get_by_role("button", name="登录").wait_for(timeout=30000)
@@ -316,7 +311,6 @@ def test_login_page_is_chinese_for_an_english_browser(site):
         page.get_by_role("button", name="登录").click()
         page.get_by_text("凭据不正确").wait_for(timeout=15000)
         page.screenshot(path=str(artifacts / "api-login-zh-wrong.png"))
-        browser.close()
     assert _rows(site["ctx"], "login:failed")
 
 
@@ -334,23 +328,13 @@ def test_mcp_shares_the_rate_limit_of_the_token(site):
 
 
 def test_ui_base_selector_lists_only_the_users_bases(site):
-    import shutil
-
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
+    require_browser()
     artifacts = REPO / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     seen = {}
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
+    with chromium() as browser:
         for user in ("jing", "admin"):
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(site["url"] + "/")
-            page.get_by_label("用户名").fill(user)
-            page.get_by_label("密码").fill(f"{user}-password")
-            page.get_by_role("button", name="登录").click()
+            page = login(browser, site["url"] + "/", user, f"{user}-password", viewport={"width": 1280, "height": 900})
             box = page.get_by_label("知识库", exact=True)
             box.wait_for(timeout=30000)
             page.wait_for_timeout(1500)  # the load event fills the choices
@@ -365,7 +349,6 @@ def test_ui_base_selector_lists_only_the_users_bases(site):
                 page.wait_for_timeout(500)
             page.screenshot(path=str(artifacts / f"api-base-selector-{user}.png"), full_page=True)
             page.close()
-        browser.close()
     assert [s.replace("✓", "").strip() for s in seen["jing"]] == ["全县政策库"]
     assert [s.replace("✓", "").strip() for s in seen["admin"]] == ["全县政策库", "审查参考库"]
 

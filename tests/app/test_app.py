@@ -12,6 +12,7 @@ from assistant.app.audit import AuditLog
 from assistant.app.users import Users, hash_password
 from assistant.errors import AssistantError
 from assistant.match.service import DEFAULT_RULE_DIRS
+from conftest import Req as _Req, two_users
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -48,18 +49,13 @@ def test_users_roles_and_hashes():
         Users({"x": {"password_hash": "plain", "role": "管理员"}})
 
 
-class _Req:
-    def __init__(self, username):
-        self.username = username
-
-
 @pytest.fixture(scope="module")
 def ctx(real_index, tmp_path_factory):
     from assistant.app.ui import AppContext
 
-    users = Users({"jing": {"password_hash": hash_password("j"), "role": "经办人员"},
-                   "shen": {"password_hash": hash_password("s"), "role": "审查人员"}})
     from assistant.app.uploads import Uploads
+
+    users = two_users("j", "s")
 
     return AppContext(real_index.root, AuditLog(tmp_path_factory.mktemp("audit") / "a.sqlite"), users,
                       rule_dirs=DEFAULT_RULE_DIRS, uploads=Uploads(roots=(tmp_path_factory.mktemp("uploads").resolve(),)))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.match.service import DEFAULT_RULE_DIRS
-from conftest import app_on_loopback, chromium, require_browser
+from conftest import app_on_loopback, login, require_browser, run_match_form, two_users
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
@@ -21,10 +21,8 @@ def server(real_index, tmp_path_factory):
     require_browser()
     from assistant.app.audit import AuditLog
     from assistant.app.ui import AppContext
-    from assistant.app.users import Users, hash_password
 
-    users = Users({"jing": {"password_hash": hash_password("jing-pw"), "role": "经办人员"},
-                   "shen": {"password_hash": hash_password("shen-pw"), "role": "审查人员"}})
+    users = two_users()
     audit = AuditLog(tmp_path_factory.mktemp("audit") / "audit.sqlite")
     ctx = AppContext(real_index.root, audit, users, rule_dirs=DEFAULT_RULE_DIRS)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -32,24 +30,13 @@ def server(real_index, tmp_path_factory):
         yield url, ctx
 
 
-@pytest.fixture(scope="module")
-def browser(server):
-    with chromium() as b:
-        yield b
-
-
-def login(browser, url, user, password):
-    page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
-    page.goto(url)
-    page.get_by_label("用户名").fill(user)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    return page
+def sign_in(browser, url, user, password):
+    return login(browser, url, user, password, viewport={"width": 1280, "height": 1000}, accept_downloads=True)
 
 
 def test_wrong_password_is_refused(browser, server):
     url, _ = server
-    page = login(browser, url, "shen", "not-the-password")
+    page = sign_in(browser, url, "shen", "not-the-password")
     page.get_by_text("凭据不正确").wait_for(timeout=15000)
     page.screenshot(path=str(ARTIFACTS / "01-wrong-password.png"))
     page.close()
@@ -57,20 +44,15 @@ def test_wrong_password_is_refused(browser, server):
 
 def test_reviewer_asks_matches_and_reviews(browser, server, tmp_path):
     url, ctx = server
-    page = login(browser, url, "shen", "shen-pw")
+    page = sign_in(browser, url, "shen", "shen-pw")
     page.get_by_label("问题").fill("外商投资企业能平等适用国家支持企业发展的政策吗")
     page.get_by_label("问题").press("Enter")
     page.locator("details.citation").first.wait_for(timeout=60000)  # the cited clauses in the sources panel
     assert "外商投资法" in page.content() and "foreign-investment-law-2019#第九条" in page.content()
     page.screenshot(path=str(ARTIFACTS / "02-chat-citations.png"), full_page=True)
 
-    page.get_by_role("tab", name="项目匹配").click()
-    page.get_by_label("行业").fill("医药制造")
-    page.get_by_label("落地地区（必填）").fill("柳河县")
-    page.get_by_label("固定资产投资（万元）").fill("1.2亿元")
-    page.get_by_label("用地（亩）").fill("50")
-    page.get_by_label("判断日期（可选，默认计划开工日或今天）").fill("2024-06-01")
-    page.get_by_role("button", name="匹配政策").click()
+    run_match_form(page, {"行业": "医药制造", "落地地区（必填）": "柳河县", "固定资产投资（万元）": "1.2亿元", "用地（亩）": "50"},
+                   "2024-06-01")
     page.locator(":text('工业类项目固定资产投资奖励'):visible").first.wait_for(timeout=60000)
     page.screenshot(path=str(ARTIFACTS / "03-match-report.png"), full_page=True)
 
@@ -106,7 +88,7 @@ def test_reviewer_asks_matches_and_reviews(browser, server, tmp_path):
 
 def test_officer_cannot_review(browser, server, tmp_path):
     url, _ = server
-    page = login(browser, url, "jing", "jing-pw")
+    page = sign_in(browser, url, "jing", "jing-pw")
     draft = tmp_path / "草案.txt"
     draft.write_text("第一条 对在本县注册的企业按其缴纳税收的50%给予奖励。\n第二条 本办法自发布之日起施行。\n", encoding="utf-8")
     page.get_by_role("tab", name="文稿审查").click()

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import app_on_loopback, chromium, require_browser
+from conftest import app_on_loopback, login, require_browser, run_match_form, two_users
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[2]
@@ -24,31 +24,18 @@ def server(tmp_path_factory):
         pytest.skip(f"county dev set not found at {county.COUNTY}")
     from assistant.app.audit import AuditLog
     from assistant.app.ui import AppContext
-    from assistant.app.users import Users, hash_password
 
     root = tmp_path_factory.mktemp("browser-rules")
     county.build_index(root).close()
-    users = Users({"jing": {"password_hash": hash_password("jing-pw"), "role": "经办人员"},
-                   "shen": {"password_hash": hash_password("shen-pw"), "role": "审查人员"}})
+    users = two_users()
     ctx = AppContext(root / "index", AuditLog(root / "audit.sqlite"), users, rule_dirs=())
     ARTIFACTS.mkdir(exist_ok=True)
     with app_on_loopback(ctx) as url:
         yield url, ctx
 
 
-@pytest.fixture(scope="module")
-def browser(server):
-    with chromium() as b:
-        yield b
-
-
-def login(browser, url, user, password):
-    page = browser.new_page(viewport={"width": 1280, "height": 1400})
-    page.goto(url)
-    page.get_by_label("用户名").fill(user)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    return page
+def sign_in(browser, url, user, password):
+    return login(browser, url, user, password, viewport={"width": 1280, "height": 1400})
 
 
 def open_candidate(page, clause_tail: str, ctx) -> str:
@@ -65,7 +52,7 @@ def open_candidate(page, clause_tail: str, ctx) -> str:
 
 def test_reviewer_approves_and_match_uses_it(browser, server):
     url, ctx = server
-    page = login(browser, url, "shen", "shen-pw")
+    page = sign_in(browser, url, "shen", "shen-pw")
     open_candidate(page, "二、/（一）/4、", ctx)
     assert "<mark>3%</mark>" in page.content() and "<mark>2000万元</mark>" in page.content()
     page.screenshot(path=str(ARTIFACTS / "rules-01-candidate.png"), full_page=True)
@@ -74,13 +61,8 @@ def test_reviewer_approves_and_match_uses_it(browser, server):
     assert "shen" in page.content()
     page.screenshot(path=str(ARTIFACTS / "rules-02-approved.png"), full_page=True)
 
-    page.get_by_role("tab", name="项目匹配").click()
-    page.get_by_label("行业").fill("智能制造")
-    page.get_by_label("项目描述").fill("新引进数字化生产项目")
-    page.get_by_label("落地地区（必填）").fill("信阳经济技术开发区")
-    page.get_by_label("固定资产投资（万元）").fill("6000")
-    page.get_by_label("判断日期（可选，默认计划开工日或今天）").fill("2024-06-01")
-    page.get_by_role("button", name="匹配政策").click()
+    run_match_form(page, {"行业": "智能制造", "项目描述": "新引进数字化生产项目", "落地地区（必填）": "信阳经济技术开发区",
+                          "固定资产投资（万元）": "6000"}, "2024-06-01")
     page.get_by_text("可享受的政策").wait_for(timeout=60000)
     assert "可享受 1 项" in page.content() and "180 万元" in page.content()  # the approved rule, counted
     page.screenshot(path=str(ARTIFACTS / "rules-03-match.png"), full_page=True)
@@ -91,7 +73,7 @@ def test_reviewer_approves_and_match_uses_it(browser, server):
 
 def test_officer_cannot_approve(browser, server):
     url, ctx = server
-    page = login(browser, url, "jing", "jing-pw")
+    page = sign_in(browser, url, "jing", "jing-pw")
     open_candidate(page, "（一）/2.第一段", ctx)
     page.get_by_role("button", name="审核通过").click()
     page.get_by_text("无权").wait_for(timeout=30000)

@@ -5,12 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.app.audit import AuditLog
-from assistant.app.users import Users, hash_password
-
-
-class _Req:
-    def __init__(self, username):
-        self.username = username
+from conftest import Req as _Req, two_users
 
 
 @pytest.fixture(scope="module")
@@ -18,8 +13,7 @@ def ctx(real_index, tmp_path_factory):
     from assistant.app.ui import AppContext
     from assistant.app.uploads import Uploads
 
-    users = Users({"jing": {"password_hash": hash_password("j"), "role": "经办人员"},
-                   "shen": {"password_hash": hash_password("s"), "role": "审查人员"}})
+    users = two_users("j", "s")
     return AppContext(real_index.root, AuditLog(tmp_path_factory.mktemp("audit") / "a.sqlite"), users,
                       uploads=Uploads(roots=(tmp_path_factory.mktemp("uploads").resolve(),)))
 

@@ -28,7 +28,7 @@ def _same_as_match(c, index, dirs, as_of, data):
         if not own.get(r.region):
             assert all(o.candidate for o in r.offers)  # only candidate rules proposed at ingest
             continue
-        m = match(parse_profile({**data, "region": r.region}), index, own[r.region], as_of=as_of)
+        m = match(parse_profile({**data, "region": r.region}), index, own[r.region], as_of=as_of).to_dict()
         want = {e["rule_id"]: (e["amount_wan"], e.get("counted", True)) for e in m["eligible"]}
         got = {o.rule_id: (o.amount_wan, o.counted) for o in r.offers if o.status == "eligible" and not o.candidate}
         assert got == want, r.region

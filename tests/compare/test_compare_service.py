@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 
 import pytest
 from compare_index import DEMO, LIUHE, LINGANG, PROJECT, build, rule_dirs
@@ -38,7 +39,7 @@ def test_amounts_equal_match_run_per_region(index, as_of):
     c = compare(_project(), index, rule_dirs(), as_of=as_of)
     assert {r.region for r in c.regions if reviewed(r)} == {"吉林省柳河县", "上海市临港地区", "青川省临江市滨湖经济技术开发区"}
     for r in c.regions:
-        m = match(parse_profile({**PROJECT, "region": r.region}), index, rule_dirs(), as_of=as_of)
+        m = match(parse_profile({**PROJECT, "region": r.region}), index, rule_dirs(), as_of=as_of).to_dict()
         got = {o.rule_id: (o.status, o.amount_wan, o.amount_range_wan, o.counted) for o in r.offers if not o.candidate}
         want = {e["rule_id"]: (s, e["amount_wan"], tuple(e["amount_range_wan"]) if e.get("amount_range_wan") else None,
                                e.get("counted", True)) for s in ("eligible", "unknown", "ineligible") for e in m[s]}
@@ -162,9 +163,8 @@ def test_candidate_rules_are_marked_and_never_counted(index):
     profile = parse_profile({**PROJECT, "region": "吉林省柳河县"})
     result = match(profile, index, rule_dirs(), as_of=LIUHE)
     source = next(s for s in adapt.discover(index, rule_dirs())[0] if s.region == "吉林省柳河县")
-    cand = {**result["eligible"][0], "rule_id": "cand-1", "title": "候选：投资奖励", "amount_wan": 999.0, "status": "eligible",
-            "pending": True}
-    result = {**result, "pending": [cand]}
+    cand = replace(result.eligible[0], rule_id="cand-1", title="候选：投资奖励", amount_wan=999.0, status="eligible", pending=True)
+    result = replace(result, pending=(cand,))
     region = adapt.region_result(result, source, index.store, titles_of(index.store), LIUHE)
     o = next(o for o in region.offers if o.rule_id == "cand-1")
     assert o.candidate and not o.in_total and "待审核规则" in views.status(o)

@@ -62,7 +62,7 @@ def test_add_unchanged_update_delete(kb):
     assert statuses(report) == {"fcr.md": "updated", "fil.md": "removed"}
     assert index.store.snapshot() != snap
     assert set(index.store.chunk_ids()) == {"fcr#第一条", "fcr#第十条"} == index.vectors.ids()
-    assert "进一步规范" in index.store.clause("fcr#第一条")["text"]
+    assert "进一步规范" in index.store.clause("fcr#第一条").text
 
 
 def test_removed_article_disappears_from_search(kb):

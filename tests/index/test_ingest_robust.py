@@ -117,7 +117,7 @@ def test_file_that_changes_while_read_is_read_again(tmp_path, index, monkeypatch
 
     monkeypatch.setattr(source, "load_file", read_while_writing)
     ingest([root], index, show_progress=False)
-    assert len(calls) == 2 and "写完之后" in index.store.clause("a#第一条")["text"]
+    assert len(calls) == 2 and "写完之后" in index.store.clause("a#第一条").text
 
 
 def test_which_identical_file_is_kept_does_not_depend_on_history(tmp_path):

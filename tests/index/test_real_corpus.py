@@ -72,9 +72,9 @@ def test_spot_check_clause_ids_against_source(real_index, shared_corpus):
     for cid, start in SPOT.items():
         found = real_index.store.clause(cid)
         assert found is not None, cid
-        assert found["text"].startswith(start), (cid, found["text"][:60])
+        assert found.text.startswith(start), (cid, found.text[:60])
         source = (shared_corpus / (cid.split("#")[0] + ".md")).read_text(encoding="utf-8")
-        assert found["text"].split("\n")[0] in source
+        assert found.text.split("\n")[0] in source
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["q"][:16] for c in CASES])
@@ -126,7 +126,7 @@ def test_search_cli_json_contract(real_index, capsys):
     assert top["doc_number"] == "国务院令第783号" and top["article"] == "第十条" and top["path"] == "第二章 审查标准"
     assert top["status"] == "in_force"
     for h in hits:  # every hit resolves to verbatim indexed text
-        assert real_index.store.clause(h["clause_id"])["text"] == h["text"]
+        assert real_index.store.clause(h["clause_id"]).text == h["text"]
 
 
 def test_langchain_retriever(real_retriever):

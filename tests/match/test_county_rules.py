@@ -52,7 +52,7 @@ def test_ingest_proposes_checked_candidates_beside_the_index(county_index):
     loaded = [r for rf in pending_rule_files(county_index.root, county_index.store, []) for r in rf.rules]
     assert len(cands) >= 30 and len(loaded) == len(cands)  # every quote is in its clause, every number agrees
     for c in cands:
-        text = county_index.store.clause(c["clause_id"])["text"]
+        text = county_index.store.clause(c["clause_id"]).text
         assert all(q in text for q in [x["quote"] for x in c["conditions"]] + list(c["benefit"].get("quote") or []))
 
 
@@ -63,13 +63,14 @@ def test_match_lists_candidates_apart_until_approved(county_index, tmp_path):
     from assistant.match.service import match
 
     profile = parse_profile(PROFILE)
-    before = match(profile, county_index, [], as_of=date(2019, 6, 1))
+    result = match(profile, county_index, [], as_of=date(2019, 6, 1))
+    before = result.to_dict()
     assert before["eligible"] == [] and before["summary"]["estimated_total_wan"] == 0
     pend = {e["clause_id"].split("#")[1]: e for e in before["pending"]}
     e = pend["1.第二段"]
     assert e["pending"] is True and e["status"] == "eligible" and e["amount_wan"] == 300 and "5%" in e["quotes"]
     assert any(c["label"].startswith("总投资") and c["status"] == "met" for c in e["conditions"])
-    assert "待审核规则" in markdown(before, profile)
+    assert "待审核规则" in markdown(result, profile)
 
     cand = candidate_for(county_index, "1.第二段")
     edited = {"id": "cf-new-industrial", "title": "新引进工业项目固定资产投资补助", "benefit": cand["benefit"],
@@ -82,7 +83,7 @@ def test_match_lists_candidates_apart_until_approved(county_index, tmp_path):
     rows = audit.db.execute("SELECT user, action, clause_ids FROM audit").fetchall()
     assert rows == [("李审核", "rules:approve", json.dumps([cand["clause_id"]], ensure_ascii=False))] and audit.verify()[0]
 
-    after = match(profile, county_index, [], as_of=date(2019, 6, 1))
+    after = match(profile, county_index, [], as_of=date(2019, 6, 1)).to_dict()
     ok = {x["rule_id"]: x for x in after["eligible"]}
     assert ok["cf-new-industrial"]["amount_wan"] == 300 and ok["cf-new-industrial"]["reviewer"] == "李审核"
     assert cand["id"] not in {x["rule_id"] for x in after["pending"]}

@@ -19,7 +19,7 @@ LIUHE, LINGANG, DEMO = date(2024, 6, 1), date(2017, 6, 1), date(2025, 6, 1)
 
 
 def run(real_index, as_of, **profile):
-    return match(parse_profile(profile), real_index, RULES, as_of=as_of)
+    return match(parse_profile(profile), real_index, RULES, as_of=as_of).to_dict()  # the JSON contract
 
 
 def by_id(result, status):
@@ -172,13 +172,13 @@ def test_foreign_project_screening(real_index):
     from assistant.retrieve import HybridRetriever
 
     profile = parse_profile({"industry": "集成电路设计", "description": "高端芯片设计与封装测试", "foreign": True, "region": "临港"})
-    r = match(profile, real_index, RULES, as_of=LINGANG, retriever=HybridRetriever(real_index))
+    r = match(profile, real_index, RULES, as_of=LINGANG, retriever=HybridRetriever(real_index)).to_dict()
     kinds = {f["kind"] for f in r["flags"]}
     assert {"foreign_access", "foreign_equal_treatment"} <= kinds
     assert next(f for f in r["flags"] if f["kind"] == "foreign_access")["clause_id"] == "foreign-investment-law-2019#第四条"
     enc = [f for f in r["flags"] if f["kind"] == "foreign_encouraged"]
     assert enc and all(f["clause_id"].startswith("encouraged-foreign-investment-industries-catalogue") for f in enc)
-    assert any("集成电路" in real_index.store.clause(f["clause_id"])["text"] for f in enc)
+    assert any("集成电路" in real_index.store.clause(f["clause_id"]).text for f in enc)
 
 
 def test_every_cited_file_and_article_resolves(real_index):
@@ -188,7 +188,7 @@ def test_every_cited_file_and_article_resolves(real_index):
     for e in r["eligible"] + r["ineligible"] + r["unknown"] + r["flags"]:
         clause = real_index.store.clause(e["clause_id"])
         assert clause is not None, e["clause_id"]
-        assert rows[clause["doc_id"]]["file"] == e["file"] and clause["article"] == e["article"]
+        assert rows[clause.doc_id]["file"] == e["file"] and clause.article == e["article"]
 
 
 def test_unknown_region_names_covered_regions(real_index):
@@ -284,6 +284,6 @@ def test_rule_files_for_documents_not_in_the_index_are_skipped(tmp_path):
     index = Index.open(tmp_path / "idx", embedder="fake")
     ingest([REPO / "corpus"], index, show_progress=False)
     r = match(parse_profile({"industry": "新能源汽车零部件", "region": "滨湖经济技术开发区", "qualifications": ["国家高新技术企业"]}),
-              index, RULES, as_of=DEMO)
+              index, RULES, as_of=DEMO).to_dict()
     assert by_id(r, "eligible")["demo-hnte-award"]["amount_wan"] == 30
     assert any("liuhe-county-key-industries-support-opinions-2023" in s for s in r["summary"]["skipped_rule_files"])

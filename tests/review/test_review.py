@@ -101,7 +101,7 @@ def test_cli_json_contract_stdin_and_verbatim_provisions(real_index, capsys, mon
     f = out["findings"][0]
     assert {"clause_index", "clause_text", "category", "severity", "articles", "explanation", "suggestion", "exception"} <= set(f)
     for cid, text in out["provisions"].items():
-        assert text == real_index.store.clause(cid)["text"]  # quoted from the index, not paraphrased
+        assert text == real_index.store.clause(cid).text  # quoted from the index, not paraphrased
 
 
 def test_cli_markdown_and_docx_report(real_index, tmp_path, capsys):
@@ -124,7 +124,7 @@ def test_cli_markdown_and_docx_report(real_index, tmp_path, capsys):
     assert "公平竞争审查意见" in text and "审查结论" in text and any("规则库" in c for c in cells)
     assert any("《公平竞争审查条例》第十条第二项" in c for c in cells)
     assert "fair-competition-review" not in text + "".join(cells) and "置信度" not in text + "".join(cells)
-    quoted = real_index.store.clause("fair-competition-review-regulation-2024#第十条第二项")["text"]
+    quoted = real_index.store.clause("fair-competition-review-regulation-2024#第十条第二项").text
     assert quoted in text
     if shutil.which("libreoffice"):
         subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
