@@ -41,8 +41,8 @@ def two_docs(tmp_path_factory):
     root = tmp_path_factory.mktemp("ranker")
     src = root / "src"
     src.mkdir()
-    (src / "a.md").write_text("---\ntitle: 甲县招商引资优惠办法\nregion: 青川省甲县\n---\n第一条 对新引进项目给予设备补助。\n第二条 补助资金由县财政列支。\n", encoding="utf-8")
-    (src / "b.md").write_text("---\ntitle: 乙市产业扶持办法\nregion: 青川省乙市\n---\n第一条 对新引进项目给予设备补助。\n第二条 补助资金由市财政列支。\n", encoding="utf-8")
+    (src / "a.md").write_text("---\ntitle: 甲山县招商引资优惠办法\nregion: 青川省甲山县\n---\n第一条 对新引进项目给予设备补助。\n第二条 补助资金由县财政列支。\n", encoding="utf-8")
+    (src / "b.md").write_text("---\ntitle: 乙江市产业扶持办法\nregion: 青川省乙江市\n---\n第一条 对新引进项目给予设备补助。\n第二条 补助资金由市财政列支。\n", encoding="utf-8")
     index = Index.open(root / "idx", embedder="fake")
     ingest([src], index, show_progress=False)
     return index
@@ -50,7 +50,7 @@ def two_docs(tmp_path_factory):
 
 def test_features_name_the_document_the_question_names(two_docs):
     r = HybridRetriever(two_docs, ranker=None)
-    q = "乙市对新引进项目有设备补助吗"
+    q = "乙江市对新引进项目有设备补助吗"
     expanded, _, lexical, dense = r.candidate_scores(q, 50)
     ids = sorted(lexical.keys() | dense.keys())
     x = feature_matrix(expanded, ids, r, lexical, dense)
@@ -63,7 +63,7 @@ def test_features_name_the_document_the_question_names(two_docs):
 
 
 def test_a_ranker_reorders_by_its_weights(two_docs):
-    q = "乙市对新引进项目有设备补助吗"
+    q = "乙江市对新引进项目有设备补助吗"
     w = [0.0] * len(FEATURES)
     w[FEATURES.index("region")] = 5.0
     w[FEATURES.index("bm25")] = 1.0
