@@ -241,6 +241,22 @@ class ChatAnswerer:
                 lines.append(f"例外：{f.exception}")
             verdict = "不能"
             details = {"findings": [x.to_dict() for x in findings]}
+        elif (limit := self._limit(q, measure, filters)) is not None:
+            h, lim, ok, value = limit
+            c = citation(h.chunk, lim.span if lim.span in h.chunk.text else best_quote(h.chunk.text, measure), as_of)
+            seen.add(h.chunk.chunk_id)
+            cites.append(c)
+            shown = f"{value:g}{lim.unit}"
+            bound = f"{'不超过' if lim.op == 'max' else '不少于'}{lim.value:g}{lim.unit}"
+            if ok:
+                verdict = "可以"
+                conclusion = f"可以。所述{lim.subject}为{shown}，在{c.label}规定的限度（{bound}）以内：「{c.quote}」。"
+            else:
+                verdict = "不能"
+                conclusion = f"不能。所述{lim.subject}为{shown}，超出{c.label}规定的限度（{bound}）：「{c.quote}」。"
+            lines = [conclusion]
+            details = {"findings": [], "limit": {"subject": lim.subject, "op": lim.op, "value": lim.value, "unit": lim.unit,
+                                                 "stated": value, "clause_id": h.chunk.chunk_id}}
         else:
             lawful = [s for s in standards() if any(p.search(measure) for p in s.patterns) and any(u.search(measure) for u in s.unless)]
             if lawful:
@@ -263,6 +279,17 @@ class ChatAnswerer:
         lines = [l for l in lines if l] + ["", "依据："] + [f"{i}. {c.display()}：「{c.quote}」[{i}]" for i, c in enumerate(cites, 1)]
         return Answer("\n".join(lines), True, tuple(cites), q, intent=COMPLIANCE, verdict=verdict, conclusion=conclusion,
                       details=details)
+
+    def _limit(self, q: str, measure: str, filters: Filters):
+        """A statutory limit in the clauses retrieved for the question that the measure's own figure can be held to."""
+        from .limits import check, limits_in
+
+        for h in self.retriever.search(q, k=5, filters=filters):
+            for lim in limits_in(h.chunk.text):
+                res = check(lim, measure)
+                if res is not None:
+                    return h, lim, res[0], res[1]
+        return None
 
     def _regions(self):
         from ..match.service import _split_region, load_rules
