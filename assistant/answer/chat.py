@@ -164,7 +164,7 @@ class ChatAnswerer:
             lapsed = self._lapsed_named(q, filters)
             if lapsed is not None:
                 return lapsed
-        ok = reason is None and bool(hits) and self.extractive.answerable(q, hits)
+        ok = reason is None and bool(hits) and self.extractive.answerable(q, hits, filters)
         a = replace(self.extractive.compose(q, hits, ok, as_of=filters.as_of), notice=notice)
         if ok:
             return a

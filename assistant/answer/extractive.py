@@ -78,19 +78,25 @@ class ExtractiveAnswerer:
         self.retriever = retriever
         self.cite = cite
 
-    def answerable(self, question: str, hits) -> bool:
+    def answerable(self, question: str, hits, filters: Filters | None = None) -> bool:
         """Exact cosine between the question and the top clauses (cached vectors), not the ANN's estimate:
-        an approximate index may miss a neighbour and the margin here is thin."""
+        an approximate index may miss a neighbour and the margin here is thin. With `filters`, the clauses nearest
+        to the question among those allowed count too: the ranker may put a clause the embedder rates lower first."""
         if not hits:
             return False
         embedder = self.retriever.index.embedder
         q = embedder.embed_queries([expand_query(question) if self.retriever.expand else question])[0]
         p = embedder.embed_passages([h.chunk.passage() for h in hits[:3]])
-        return float((p @ q).max()) >= MIN_DENSE
+        best = float((p @ q).max())
+        if filters is not None and hasattr(self.retriever, "dense_best"):
+            best = max([best, *self.retriever.dense_best(q, filters)])
+        return best >= MIN_DENSE
 
     def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Answer:
         resolved = resolve(question, history or [])
-        return self.compose(resolved, self.retriever.search(resolved, k=8, filters=filters), as_of=filters.as_of if filters else None)
+        filters = filters or Filters()
+        hits = self.retriever.search(resolved, k=8, filters=filters)
+        return self.compose(resolved, hits, self.answerable(resolved, hits, filters), as_of=filters.as_of)
 
     def compose(self, resolved: str, hits, ok: bool | None = None, as_of=None) -> Answer:
         """The answer from already retrieved hits; `ok` when answerability was already judged on them.

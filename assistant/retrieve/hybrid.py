@@ -185,6 +185,16 @@ class HybridRetriever:
             for i, cid in enumerate(order, 1)
         ]
 
+    def dense_best(self, vector, filters: Filters | None = None, n: int = 3) -> list[float]:
+        """Cosines of the n clauses nearest to a query vector among those the filters allow, whatever their rank."""
+        mask = allowed = None
+        if filters is not None and filters.active:
+            mask = np.array([filters.allows(c.meta, c.doc_id) for c in self.chunks])
+            allowed = sorted({c.doc_id for c, ok in zip(self.chunks, mask) if ok})
+            if not allowed:
+                return []
+        return sorted(self._dense(vector, n, mask, allowed).values(), reverse=True) if self.chunks else []
+
     def candidate_scores(self, query: str, n: int, mask=None, allowed_docs=None, need_vector: bool = False):
         """(expanded query, query vector, BM25 candidates, dense candidates) — the ranker's raw material."""
         expanded = expand_query(query) if self.expand else query
