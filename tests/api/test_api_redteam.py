@@ -385,3 +385,59 @@ def test_file_routes_stay_shut_with_gradio_mounted(site):
                     r = client.get(route + target)
                     assert r.status_code in (401, 403, 404), (route, target, r.status_code)
                     assert "root:" not in r.text and "password_hash" not in r.text and "token_hashes" not in r.text
+
+
+# ---- crashing handlers (#16 defect 20) ------------------------------------------------------------------------
+
+BAD_DATE_DRAFT = "---\npublished: 2024-13-45\neffective: 2024-02-30\n---\n第一条 对本地企业按其缴纳税收的地方留成部分给予返还。\n"
+
+
+@pytest.mark.redteam(row="d20")
+def test_http_malformed_body_is_one_short_422_and_audited(site):
+    before = len(_rows(site["ctx"], "api:ask:invalid"))
+    with _http(site, site["tokens"]["jing"]) as c:
+        for body in ({"question": "招商", "history": "garbage"}, {"question": "招商", "history": [{"a": 1}] * 20000},
+                     {"history": []}, {"question": "招商", "history": ["问"] * 51}):
+            r = c.post("/api/v1/ask", json=body)
+            assert r.status_code == 422 and r.json()["detail"].startswith("请求格式无效") and len(r.text) < 1200, r.text[:300]
+    rows = _rows(site["ctx"], "api:ask:invalid")
+    assert len(rows) == before + 4 and {r[0] for r in rows[before:]} == {"jing"}
+    with _http(site) as c:  # no token: 401 whatever the body
+        assert c.post("/api/v1/ask", json={"history": 1}).status_code == 401
+
+
+@pytest.mark.redteam(row="d20")
+def test_http_review_of_a_draft_with_a_bad_yaml_date_answers(site):
+    with _http(site, site["tokens"]["shen"]) as c:
+        r = c.post("/api/v1/review", json={"text": BAD_DATE_DRAFT, "name": "bad-date.md"})
+    assert r.status_code == 200 and r.json()["findings"], r.text[:300]
+
+
+@pytest.mark.redteam(row="d20")
+def test_gradio_malformed_or_huge_chat_history_is_one_line_each(site, capfd):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    client = Client(site["url"] + "/", auth=("jing", "jing-password"), verbose=False)
+    good, _ = client.predict("招商引资奖励有哪些", [], "", "", "", "", api_name="/ask")
+    assert good[-1]["role"] == "assistant"
+    capfd.readouterr()
+    for history in ("garbage", [1, 2, 3], [{"role": 1}], [{"content": "x"}] * 20000, good * 1500):
+        with pytest.raises(AppError, match="对话记录"):
+            client.predict("还有呢", history, "", "", "", "", api_name="/ask")
+    out, err = capfd.readouterr()
+    assert len((out + err).splitlines()) < 40, (out + err)[-2000:]  # no traceback, no line per entry
+    again, _ = client.predict("还有呢", good, "", "", "", "", api_name="/ask")  # a well-formed history still works
+    assert len(again) == len(good) + 2 and again[-1]["role"] == "assistant"
+
+
+@pytest.mark.redteam(row="d20")
+def test_gradio_review_of_a_draft_with_a_bad_yaml_date_answers(site, tmp_path):
+    from gradio_client import Client, handle_file
+
+    draft = tmp_path / "bad-date.md"
+    draft.write_text(BAD_DATE_DRAFT, encoding="utf-8")
+    client = Client(site["url"] + "/", auth=("shen", "shen-password"), verbose=False)
+    rows, files = client.predict(handle_file(str(draft)), api_name="/review")
+    data = rows["data"] if isinstance(rows, dict) else rows
+    assert data and "⚠️" not in str(data) and len(files) == 2
