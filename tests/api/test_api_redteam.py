@@ -56,6 +56,7 @@ def _http(site, token: str | None = None):
 
 # ---- HTTP API -------------------------------------------------------------------------------------------------
 
+@pytest.mark.redteam(row="unauth")
 def test_http_without_or_with_a_wrong_token_is_401_and_audited(site):
     before = len(_rows(site["ctx"], "api:search:unauthorized"))
     for token in (None, "pa_guessed-token", site["tokens"]["jing"] + "x"):
@@ -69,6 +70,7 @@ def test_http_without_or_with_a_wrong_token_is_401_and_audited(site):
     assert len(_rows(site["ctx"], "api:search:unauthorized")) == before + 3
 
 
+@pytest.mark.redteam(row="escalation")
 def test_http_officer_review_is_403_and_audited(site):
     with _http(site, site["tokens"]["jing"]) as c:
         r = c.post("/api/v1/review", json={"text": "第一条 本地企业优先。"})
@@ -79,6 +81,7 @@ def test_http_officer_review_is_403_and_audited(site):
             assert c.post(path, json={}).status_code in (404, 405)
 
 
+@pytest.mark.redteam(row="api")
 def test_http_reviewer_gets_the_cli_review_contract(site):
     with _http(site, site["tokens"]["shen"]) as c:
         r = c.post("/api/v1/review", json={"text": "第一条 外地企业须在本地设立分公司方可参与投标。", "name": "草稿"})
@@ -88,6 +91,7 @@ def test_http_reviewer_gets_the_cli_review_contract(site):
     assert any(row[0] == "shen" for row in _rows(site["ctx"], "api:review"))
 
 
+@pytest.mark.redteam(row="perms")
 def test_http_search_and_documents_only_see_readable_bases(site):
     with _http(site, site["tokens"]["jing"]) as c:
         hits = c.post("/api/v1/search", json={"query": "内部审查资料 甲乙丙", "k": 50}).json()
@@ -102,6 +106,7 @@ def test_http_search_and_documents_only_see_readable_bases(site):
         assert [d["doc_id"] for d in docs] == ["internal-review-notes"]
 
 
+@pytest.mark.redteam(row="perms")
 def test_http_clause_id_guessed_from_another_base_is_404(site):
     from urllib.parse import quote
 
@@ -118,6 +123,7 @@ def test_http_clause_id_guessed_from_another_base_is_404(site):
     assert _rows(site["ctx"], "api:clause:denied") and _rows(site["ctx"], "api:clause:refused")
 
 
+@pytest.mark.redteam(row="api")
 def test_http_body_too_large_is_413(site):
     with _http(site, site["tokens"]["shen"]) as c:
         r = c.post("/api/v1/review", content=json.dumps({"text": "条" * 600_000}, ensure_ascii=False).encode("utf-8"),
@@ -126,6 +132,7 @@ def test_http_body_too_large_is_413(site):
     assert ("shen", "审查人员", "api:too_large", "/api/v1/review") in _rows(site["ctx"], "api:too_large")
 
 
+@pytest.mark.redteam(row="api")
 def test_http_rate_limit_per_token_is_429_and_audited(site):
     with _http(site, site["tokens"]["burst"]) as c:
         codes = [c.get("/api/v1/bases").status_code for _ in range(60)]
@@ -135,6 +142,7 @@ def test_http_rate_limit_per_token_is_429_and_audited(site):
         assert c.get("/api/v1/bases").status_code == 200
 
 
+@pytest.mark.redteam(row="api")
 def test_http_slow_request_is_504_in_chinese(site, monkeypatch):
     import time
 
@@ -149,6 +157,7 @@ def test_http_slow_request_is_504_in_chinese(site, monkeypatch):
     assert _rows(site["ctx"], "api:bases:timeout")
 
 
+@pytest.mark.redteam(row="api")
 def test_openapi_docs_list_every_endpoint(site):
     import httpx
 
@@ -158,6 +167,7 @@ def test_openapi_docs_list_every_endpoint(site):
     assert httpx.get(site["url"] + "/api/docs").status_code == 200
 
 
+@pytest.mark.redteam(row="unauth,d14")
 def test_revoked_token_is_out_at_once(site):
     from assistant.api.tokens import issue, revoke
 
@@ -186,6 +196,7 @@ def _texts(result) -> str:
     return "".join(getattr(c, "text", "") for c in result.content)
 
 
+@pytest.mark.redteam(row="api")
 def test_mcp_lists_and_calls_every_tool_with_a_token(site):
     async def work(client):
         tools = {t.name for t in (await client.list_tools()).tools}
@@ -210,6 +221,7 @@ def test_mcp_lists_and_calls_every_tool_with_a_token(site):
     assert any(row[0] == "admin" for row in _rows(site["ctx"], "mcp:review"))
 
 
+@pytest.mark.redteam(row="unauth")
 def test_mcp_refuses_without_a_token(site):
     async def work(client):
         return await client.list_tools()
@@ -225,6 +237,7 @@ def test_mcp_refuses_without_a_token(site):
     assert _rows(site["ctx"], "mcp:connect:unauthorized")
 
 
+@pytest.mark.redteam(row="escalation,perms")
 def test_mcp_officer_cannot_review_nor_read_another_base(site):
     from urllib.parse import quote
 
@@ -246,6 +259,7 @@ def test_mcp_officer_cannot_review_nor_read_another_base(site):
 
 # ---- MCP over stdio -------------------------------------------------------------------------------------------
 
+@pytest.mark.redteam(row="unauth,escalation")
 def test_mcp_stdio_with_and_without_a_token(site, tmp_path):
     from mcp import Client, StdioServerParameters
 
@@ -270,6 +284,7 @@ def test_mcp_stdio_with_and_without_a_token(site, tmp_path):
 
 # ---- Gradio's own API -----------------------------------------------------------------------------------------
 
+@pytest.mark.redteam(row="escalation,perms,d6")
 def test_gradio_client_officer_cannot_review(site, tmp_path):
     from gradio_client import Client, handle_file
 
@@ -296,6 +311,7 @@ def test_gradio_client_officer_cannot_review(site, tmp_path):
 
 # ---- the login page in a real browser -------------------------------------------------------------------------
 
+@pytest.mark.redteam(row="unauth")
 def test_login_page_is_chinese_for_an_english_browser(site):
     import shutil
 
@@ -320,6 +336,7 @@ def test_login_page_is_chinese_for_an_english_browser(site):
     assert _rows(site["ctx"], "login:failed")
 
 
+@pytest.mark.redteam(row="api")
 def test_mcp_shares_the_rate_limit_of_the_token(site):
     import httpx
 
@@ -333,6 +350,7 @@ def test_mcp_shares_the_rate_limit_of_the_token(site):
     assert _rows(site["ctx"], "mcp:limited")
 
 
+@pytest.mark.redteam(row="perms")
 def test_ui_base_selector_lists_only_the_users_bases(site):
     import shutil
 
@@ -370,6 +388,7 @@ def test_ui_base_selector_lists_only_the_users_bases(site):
     assert [s.replace("✓", "").strip() for s in seen["admin"]] == ["全县政策库", "审查参考库"]
 
 
+@pytest.mark.redteam(row="unauth")
 def test_file_routes_stay_shut_with_gradio_mounted(site):
     """Unauthenticated and logged-in: Gradio's file routes give nothing outside its own upload cache."""
     import httpx
