@@ -33,26 +33,26 @@ def _text(content) -> str:
     return str(content or "")
 
 
-def chatbot_class(gr):
-    """gr.Chatbot whose incoming history is checked first: a malformed or oversized history sent through Gradio's
-    API gets one Chinese error line instead of a traceback with one line per bad entry (#16 defect 20)."""
+def checked_chatbot(gr, **kwargs):
+    """A gr.Chatbot whose incoming history is checked first: a malformed or oversized history sent through Gradio's
+    API gets one Chinese error line instead of a traceback with one line per bad entry (#16 defect 20). The check
+    sits on the instance (a gr.Chatbot subclass would make Gradio write a .pyi beside this module)."""
     from gradio.components.chatbot import ChatbotDataMessages
     from pydantic import ValidationError
 
     class CheckedHistory(ChatbotDataMessages):
         @classmethod
-        def model_validate(cls, obj, *args, **kwargs):
+        def model_validate(cls, obj, *args, **kw):
             if isinstance(obj, (list, tuple)) and len(obj) > MAX_HISTORY:
                 raise gr.Error(f"对话记录过长：{len(obj)} 条，上限 {MAX_HISTORY} 条，请开始新对话", print_exception=False)
             try:
-                return super().model_validate(obj, *args, **kwargs)
+                return super().model_validate(obj, *args, **kw)
             except ValidationError as exc:
                 raise gr.Error(f"对话记录格式无效（{exc.error_count()} 处错误），请开始新对话", print_exception=False) from None
 
-    class Chatbot(gr.Chatbot):  # same name: the front end picks the component by class name
-        data_model = CheckedHistory
-
-    return Chatbot
+    chat = gr.Chatbot(**kwargs)
+    chat.data_model = CheckedHistory
+    return chat
 
 
 def sources_markdown(ctx, answer) -> str:
@@ -216,7 +216,7 @@ def build(ctx, gr, handler):
         with gr.Row():
             convs = gr.Dropdown([], label="历史对话", interactive=True, scale=3)
             new_btn = gr.Button("新对话", scale=1)
-        chat = chatbot_class(gr)(label="对话", height=420, elem_id="chat")
+        chat = checked_chatbot(gr, label="对话", height=420, elem_id="chat")
         question = gr.Textbox(label="问题", placeholder="例如：招商引资时能不能承诺按企业缴纳的税收给予返还？", elem_id="question")
         ask_btn = gr.Button("提问", variant="primary")
         comment = gr.Textbox(label="评价说明（可选，点 👍/👎 时一并记录）")

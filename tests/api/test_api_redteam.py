@@ -460,3 +460,119 @@ def test_gradio_review_of_a_draft_with_a_bad_yaml_date_answers(site, tmp_path):
     rows, files = client.predict(handle_file(str(draft)), api_name="/review")
     data = rows["data"] if isinstance(rows, dict) else rows
     assert data and "⚠️" not in str(data) and len(files) == 2
+
+
+# ---- Gradio routes without a login, officer on admin endpoints, uploads through the server ------------------------
+
+@pytest.mark.redteam(row="unauth")
+def test_gradio_api_routes_refuse_without_a_login(site, tmp_path):
+    import httpx
+
+    (tmp_path / "x.md").write_text("第一条 内容。\n", encoding="utf-8")
+    with httpx.Client(base_url=site["url"], timeout=30) as anon:
+        page = anon.get("/")
+        assert page.status_code == 200 and '"auth_required":true' in page.text  # the login page only, and it holds
+        for leak in ("全县政策库", "demo-zone", "滨湖", "named_endpoints", "internal-review"):  # no data, no API description
+            assert leak not in page.text, leak
+        probes = [("get", "/gradio_api/info", None), ("get", "/gradio_api/config", None), ("get", "/config", None),
+                  ("post", "/gradio_api/queue/join", {"data": ["招商", [], "", "", "", ""], "fn_index": 0, "session_hash": "x"}),
+                  ("post", "/gradio_api/call/ask", {"data": ["招商", [], "", "", "", ""]}),
+                  ("post", "/gradio_api/call/documents", {"data": [""]}), ("post", "/gradio_api/run/predict", {"data": []}),
+                  ("post", "/gradio_api/api/ask", {"data": ["招商", [], "", "", "", ""]}),
+                  ("get", "/gradio_api/queue/data?session_hash=x", None)]  # (startup-events answers "true": no data)
+        for method, route, body in probes:
+            r = anon.request(method, route, json=body)
+            assert r.status_code in (401, 403, 404, 405), (route, r.status_code, r.text[:200])
+            assert SECRET not in r.text and "demo-zone" not in r.text and "named_endpoints" not in r.text, route
+        with (tmp_path / "x.md").open("rb") as fh:
+            r = anon.post("/gradio_api/upload", files={"files": ("x.md", fh)})
+        assert r.status_code in (401, 403), r.status_code
+    from gradio_client import Client
+
+    with pytest.raises(Exception):  # noqa: B017 - any refusal: gradio_client cannot even read the API without a login
+        Client(site["url"] + "/", verbose=False).predict("招商", [], "", "", "", "", api_name="/ask")
+
+
+@pytest.mark.redteam(row="escalation")
+def test_gradio_client_officer_cannot_batch_upload_or_decide_rules(site, tmp_path):
+    from gradio_client import Client, handle_file
+
+    doc = tmp_path / "officer-upload.md"
+    doc.write_text("# 经办人员上传\n\n第一条 不应进入知识库。\n", encoding="utf-8")
+    client = Client(site["url"] + "/", auth=("jing", "jing-password"), verbose=False)
+    summary, _table = client.predict([handle_file(str(doc))], [], api_name="/upload")
+    assert "无权" in summary
+    from assistant.app.tab_rules import COND_HEADERS
+
+    conds = {"headers": COND_HEADERS, "data": [["" for _ in COND_HEADERS]]}
+    assert "无权" in client.predict("任意编号", conds, "in_kind", "", "", "", "", "", "", "", "", "", api_name="/approve_rule")
+    assert "无权" in client.predict("任意编号", "理由", api_name="/reject_rule")
+    with _http(site, site["tokens"]["admin"]) as c:
+        assert "officer-upload" not in json.dumps(c.get("/api/v1/documents").json(), ensure_ascii=False)
+
+
+@pytest.mark.redteam(row="uploads,d7")
+def test_twenty_parallel_reviews_of_one_file_through_the_server(site, tmp_path):
+    """Identical uploads get one path in Gradio's cache; every review works on its own copy (defect 7)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client, handle_file
+
+    draft = tmp_path / "same-draft.txt"
+    draft.write_text("第一条 对本地企业按其缴纳税收的地方留成部分给予返还。\n第二条 外地企业不得参与投标。\n", encoding="utf-8")
+
+    def one(_):
+        client = Client(site["url"] + "/", auth=("shen", "shen-password"), verbose=False)
+        rows, files = client.predict(handle_file(str(draft)), api_name="/review")
+        return rows["data"] if isinstance(rows, dict) else rows, files
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(one, range(20)))
+    bad = [rows for rows, files in results if "⚠️" in str(rows) or len(files) != 2]
+    assert not bad, bad[:2]
+
+
+@pytest.mark.redteam(row="uploads")
+def test_upload_names_with_path_traversal_stay_in_the_cache(site, tmp_path):
+    import httpx
+
+    from assistant.app.tab_kb_upload import stage_uploads
+
+    with httpx.Client(base_url=site["url"], timeout=30) as user:
+        assert user.post("/login", data={"username": "admin", "password": "admin-password"}).status_code == 200
+        names = ["../../../../tmp/evil-upload.md", "..\\..\\evil2.md", "/etc/cron.d/evil3.md", "ok/../../evil4.md"]
+        r = user.post("/gradio_api/upload", files=[("files", (n, b"# x\n\nfirst\n")) for n in names])
+        assert r.status_code == 200, r.text[:200]
+        stored = [Path(p) for p in r.json()]
+    from assistant.app.uploads import upload_roots
+
+    roots = [Path(x).resolve() for x in upload_roots()]
+    assert len(stored) == 4 and all(any(p.resolve().is_relative_to(root) for root in roots) for p in stored), stored
+    assert not Path("/tmp/evil-upload.md").exists() and not Path("/etc/cron.d/evil3.md").exists()
+    # and our own staging keeps one clean name per file, never a folder part
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "..evil.md").write_text("# x\n", encoding="utf-8")
+    staged, refused = stage_uploads([str(src / "..evil.md")], tmp_path / "dest")
+    assert not refused and [p.parent for p in staged] == [tmp_path / "dest"] and not staged[0].name.startswith(".")
+
+
+@pytest.mark.redteam(row="uploads,d1")
+def test_docx_zip_bomb_through_the_review_upload_is_one_line(site, tmp_path):
+    import resource
+    import zipfile
+
+    from gradio_client import Client, handle_file
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w", force_zip64=True) as fh:
+            for _ in range(1100):
+                fh.write(b"\0" * (1024 * 1024))  # 1.1 GB inflated, ~1 MB on disk
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    client = Client(site["url"] + "/", auth=("shen", "shen-password"), verbose=False)
+    rows, files = client.predict(handle_file(str(bomb)), api_name="/review")
+    data = rows["data"] if isinstance(rows, dict) else rows
+    assert "压缩炸弹" in str(data) and not files
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 300 * 1024  # KB: the server never inflated it

@@ -92,3 +92,20 @@ def test_purge_removes_old_uploads_and_report_folders_but_not_ones_in_use(root, 
         assert uploads.purge(max_age_s=600, now=time.time() + 3600) == 2  # old.txt and the report folder
         assert held.exists() and not old.exists() and not report.exists()
     assert not held.exists()  # gone after its last use
+
+
+@pytest.mark.redteam(row="uploads,d7")
+def test_an_identical_upload_received_meanwhile_is_kept_until_its_request_claims_it(root):
+    (root / "h2").mkdir()
+    shared = root / "h2" / "草案.txt"
+    shared.write_text("第一条 内容。\n", encoding="utf-8")
+    uploads = Uploads(roots=(root.resolve(),))
+    uploads.expect(shared)  # the first request's upload
+    with uploads.claim(shared, 1):
+        uploads.expect(shared)  # a second, identical upload lands on the same path while the first is reviewed
+    assert shared.exists()  # the first review finishing does not delete the second request's file
+    with uploads.claim(shared, 1):
+        pass
+    assert not shared.exists()  # gone after the last use
+    uploads.expect("/etc/passwd")  # outside the upload folder: ignored
+    assert "/etc/passwd" not in {str(p) for p in uploads._pending}
