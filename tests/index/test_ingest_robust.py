@@ -247,3 +247,34 @@ def test_readers_keep_the_old_snapshot_while_an_ingest_writes(tmp_path, index):
     t.join(30)
     retriever.refresh()  # the ingest is over: the new snapshot, whole
     assert {c.doc_id for c in retriever.chunks} == {"a", "b", "c"}
+
+
+@pytest.mark.redteam(row="d9,d16")
+def test_unreadable_file_and_folder_each_get_one_line(tmp_path, index, monkeypatch):
+    """As a non-root user chmod 000 makes these unreadable; the suite runs as root in CI, so the kernel's refusal
+    is injected where the loader meets it (os.scandir for folders, Path.read_bytes for files)."""
+    root = tmp_path / "docs"
+    write(root / "good.md", "正常办法")
+    write(root / "secret.md", "无权读取的办法")
+    write(root / "locked" / "inner.md", "锁住目录里的办法")
+    real_scandir, real_read = os.scandir, Path.read_bytes
+
+    def scandir(path="."):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    def read_bytes(self):
+        if self.name == "secret.md":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    report = ingest([root], index, show_progress=False)
+    got = by_file(report)
+    assert got["good.md"][0] == "added"
+    assert got["secret.md"][0] == "failed" and got["secret.md"][1], got
+    locked = [(f, s, d) for f, (s, d) in got.items() if "locked" in f]
+    assert locked and all(s in ("failed", "skipped") and d for _f, s, d in locked), got
+    assert all("\n" not in r.file and "\n" not in (r.detail or "") for r in report.results)
