@@ -184,6 +184,19 @@ def test_compare_tab(page):
     assert_clean(page, "compare")
 
 
+def test_match_tab(page):
+    page.get_by_role("tab", name="项目匹配").click()
+    tab = page.get_by_role("tabpanel")
+    tab.get_by_label("项目名称").fill("项目" + payloads("mproject"))
+    tab.get_by_label("行业").fill("制造业" + payloads("mindustry"))
+    tab.get_by_label("落地地区（必填）").fill("示例县" + payloads("mregion"))
+    tab.get_by_label("固定资产投资（万元）").fill("6000")
+    tab.get_by_label("资质与认定（逗号分隔）").fill("高新技术企业," + payloads("mqual").replace(",", " "))
+    page.get_by_role("button", name="匹配政策").click()
+    page.locator(":text('xss-mregion'):visible, :text('⚠️'):visible").first.wait_for(timeout=90000)
+    assert_clean(page, "match")
+
+
 def test_batch_upload_file_names(page, site):
     src = site["tmp"] / "batch"
     src.mkdir(exist_ok=True)
