@@ -66,8 +66,8 @@ eval-quick: setup-test
 test-fast: setup-test
 	$(BIN)/python -m pytest -q -m "not slow"
 
-redteam: setup-test  # attacks through every channel (HTTP API, MCP, gradio_client, login page); small indexes, ~1 min
-	$(BIN)/python -m pytest -q -m redteam
+redteam: setup-test  # attacks through every channel (HTTP API, MCP, gradio_client, Chromium); per-row table of cases held
+	$(BIN)/python -m eval.redteam_report
 
 bench: setup-test
 	$(BIN)/python -m eval.bench --shared $(SHARED)
@@ -80,8 +80,10 @@ eval-stard: setup
 clean:
 	rm -rf $(INDEX) .pytest_cache
 
-bench-app: setup-test
+bench-app: setup-test  # gradio_client concurrency; 30 API clients + 10 browsers for 2 min; API/MCP/CLI latency
 	$(BIN)/python -m eval.bench_app --index $(INDEX)
+	$(BIN)/python -m eval.bench_load --seconds 120 --api 30 --browsers 10
+	$(BIN)/python -m eval.bench_api
 
 
 review-model: setup  # rebuild the shipped review model from ../shared (commit assistant/review/data/review-model.npz)

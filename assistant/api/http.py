@@ -14,6 +14,7 @@ from .service import ACTIONS, Caller, Refused, authenticate, call
 MAX_BODY_BYTES = 1_000_000
 RATE_PER_S, BURST = 2.0, 20  # token bucket per API token
 TIMEOUT_S = 60.0
+MAX_HISTORY = 50  # earlier questions one ask may carry
 
 
 class TokenBucket:
@@ -110,7 +111,7 @@ def create_api(ctx, bucket: TokenBucket | None = None, timeout_s: float = TIMEOU
 
     class AskBody(Filters):
         question: str
-        history: list[str] = []
+        history: list[str] = Field([], max_length=MAX_HISTORY, description=f"此前的提问（最多 {MAX_HISTORY} 条）")
 
     class MatchBody(BaseModel):
         base: str | None = None
@@ -174,6 +175,26 @@ def create_api(ctx, bucket: TokenBucket | None = None, timeout_s: float = TIMEOU
                   openapi_url="/api/openapi.json",
                   description="令牌：policy-assistant users token 用户名；请求头 Authorization: Bearer <令牌>。")
     app.include_router(api)
+
+    from fastapi.exceptions import RequestValidationError
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        """A malformed body: one short Chinese answer (at most three places named) and an audit row."""
+        errors = exc.errors()
+        where = "；".join(f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or '请求体'}：{e.get('msg', '')}"[:120]
+                         for e in errors[:3])
+        header = request.headers.get("authorization", "")
+        name = ctx.users.by_token(header[7:].strip()) if ctx.users is not None and header[:7].lower() == "bearer " else None
+        role = ctx.users.role(name) if name else None
+        action = request.url.path.removeprefix("/api/v1/").split("/", 1)[0][:40]
+        if role is None:  # without a valid token the answer is 401 whatever the body
+            ctx.audit.record("未登录", "无", f"api:{action}:unauthorized", detail="缺少令牌或令牌无效（请求格式也无效）")
+            return JSONResponse({"detail": "缺少或无效的 API 令牌（Authorization: Bearer <令牌>）"}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        ctx.audit.record(name, role, f"api:{action}:invalid", detail=where[:200])
+        return JSONResponse({"detail": f"请求格式无效（{len(errors)} 处）：{where}"}, status_code=422)
+
     return app
 
 

@@ -3,6 +3,7 @@ and the Gradio app mounted at "/", run by uvicorn in a thread. `Served.close()` 
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -12,8 +13,13 @@ ZH_SCRIPT = (b"<script>try{Object.defineProperty(navigator,'language',{get:funct
              b"Object.defineProperty(navigator,'languages',{get:function(){return ['zh-CN','zh']}});}catch(e){}</script>")
 
 
+LOGIN_PAGE = b'"auth_required":true'  # the config Gradio sends before a login
+API_INFO = re.compile(rb"<script>window\.gradio_api_info = .*?;</script>", re.S)  # its JSON escapes "<"
+
+
 class ChineseLogin:
-    """ASGI middleware: inject ZH_SCRIPT into text/html responses outside /api and /mcp."""
+    """ASGI middleware: inject ZH_SCRIPT into text/html responses outside /api and /mcp; on the login page, drop
+    Gradio's API description (it lists every endpoint with its default values to anyone)."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -39,9 +45,42 @@ class ChineseLogin:
                 return
             body = b"".join(chunks)
             body = body.replace(b"<head>", b"<head>" + ZH_SCRIPT, 1) if b"<head>" in body else ZH_SCRIPT + body
+            if LOGIN_PAGE in body:  # Gradio renders its API description (defaults included) even on the login page
+                body = API_INFO.sub(b"<script>window.gradio_api_info = {};</script>", body, count=1)
             headers = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
             await send({**start, "headers": headers + [(b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, capture)
+
+
+class UploadTracker:
+    """ASGI middleware: every path Gradio's upload route answers with is registered with `uploads.expect`."""
+
+    def __init__(self, app, uploads) -> None:
+        self.app, self.uploads = app, uploads
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "POST" or not scope["path"].endswith("/gradio_api/upload"):
+            return await self.app(scope, receive, send)
+        status, chunks = [0], []
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body") and status[0] == 200:
+                    import json
+
+                    try:
+                        paths = json.loads(b"".join(chunks))
+                    except ValueError:
+                        paths = []
+                    for p in paths if isinstance(paths, list) else []:
+                        if isinstance(p, str):
+                            self.uploads.expect(p)
+            await send(message)
 
         await self.app(scope, receive, capture)
 
@@ -100,7 +139,7 @@ def build_asgi(ctx, blocks, auth, max_file_size: str):
     gr.mount_gradio_app(fast, blocks, path="/", auth=auth, max_file_size=max_file_size, show_error=False,
                         ssr_mode=False)
     gradio_app = fast.routes[-1].app
-    return BodyLimit(ChineseLogin(fast), ctx=ctx), fast, gradio_app
+    return BodyLimit(UploadTracker(ChineseLogin(fast), ctx.uploads), ctx=ctx), fast, gradio_app
 
 
 def _env_number(name: str, default: float) -> float:

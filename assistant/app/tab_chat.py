@@ -13,6 +13,9 @@ from ..errors import AssistantError
 from ..index.store import ClauseRow
 from .history import History, _now, beside
 
+MAX_HISTORY = 2000  # chat messages one request may carry (a long conversation is ~2 per turn)
+PREVIOUS_TURNS = 20  # earlier questions the follow-up resolution looks at
+
 
 def history_store(ctx) -> History:
     """The conversation store next to the audit log (one per app)."""
@@ -29,6 +32,28 @@ def _text(content) -> str:
     if isinstance(content, list):
         return "".join(p.get("text", "") for p in content if isinstance(p, dict))
     return str(content or "")
+
+
+def checked_chatbot(gr, **kwargs):
+    """A gr.Chatbot whose incoming history is checked first: a malformed or oversized history sent through Gradio's
+    API gets one Chinese error line instead of a traceback with one line per bad entry (#16 defect 20). The check
+    sits on the instance (a gr.Chatbot subclass would make Gradio write a .pyi beside this module)."""
+    from gradio.components.chatbot import ChatbotDataMessages
+    from pydantic import ValidationError
+
+    class CheckedHistory(ChatbotDataMessages):
+        @classmethod
+        def model_validate(cls, obj, *args, **kw):
+            if isinstance(obj, (list, tuple)) and len(obj) > MAX_HISTORY:
+                raise gr.Error(f"对话记录过长：{len(obj)} 条，上限 {MAX_HISTORY} 条，请开始新对话", print_exception=False)
+            try:
+                return super().model_validate(obj, *args, **kw)
+            except ValidationError as exc:
+                raise gr.Error(f"对话记录格式无效（{exc.error_count()} 处错误），请开始新对话", print_exception=False) from None
+
+    chat = gr.Chatbot(**kwargs)
+    chat.data_model = CheckedHistory
+    return chat
 
 
 def sources_markdown(ctx, answer) -> str:
@@ -70,7 +95,7 @@ def ask_stream(ctx, message: str, history: list, as_of: str = "", region: str = 
     from ..answer.extractive import Answer
     from ..retrieve import Filters
 
-    history = list(history or [])
+    history = [m for m in (history if isinstance(history, list) else [])[-MAX_HISTORY:] if isinstance(m, dict)]
     turn = [{"role": "user", "content": message}]
     try:
         user, role = ctx.require(request, "ask")
@@ -84,6 +109,7 @@ def ask_stream(ctx, message: str, history: list, as_of: str = "", region: str = 
         conversation = convs[0]["id"] if history and convs else None
         previous = [t["answer"].get("question") or t["question"] for t in store.turns(conversation, user)] if conversation else \
             [_text(m.get("content")) for m in history if m.get("role") == "user"]
+        previous = previous[-PREVIOUS_TURNS:]
         answer = None
         from ..answer.intent import classify
         from ..answer.conversation import resolve
@@ -191,7 +217,7 @@ def build(ctx, gr, handler):
         with gr.Row():
             convs = gr.Dropdown([], label="历史对话", interactive=True, scale=3)
             new_btn = gr.Button("新对话", scale=1)
-        chat = gr.Chatbot(label="对话", height=420, elem_id="chat")
+        chat = checked_chatbot(gr, label="对话", height=420, elem_id="chat")
         question = gr.Textbox(label="问题", placeholder="例如：招商引资时能不能承诺按企业缴纳的税收给予返还？", elem_id="question")
         ask_btn = gr.Button("提问", variant="primary")
         comment = gr.Textbox(label="评价说明（可选，点 👍/👎 时一并记录）")

@@ -165,14 +165,14 @@ def reject(ctx, rule_id, reason, request=None) -> str:
 
 
 def build(ctx, gr, handler) -> None:
-    with gr.Tab("规则审核"):
+    with gr.Tab("规则审核") as tab:
         gr.Markdown("导入政策时自动提取的候选激励规则（未经审核，仅在匹配报告中列为“待审核规则”）。逐条核对原文、条件与金额，"
                     "通过后写入已审核规则，项目匹配即按其计算；通过与驳回均记入审计日志。")
         with gr.Row():
             status = gr.Dropdown(["pending", "approved", "rejected", "all"], value="pending", label="状态")
             refresh = gr.Button("刷新列表")
-        table = gr.Dataframe(value=lambda: candidate_rows(ctx), headers=["编号", "状态", "政策", "条款", "标题", "类型", "原文引用"],
-                             wrap=True, interactive=False)
+        table = gr.Dataframe(headers=["编号", "状态", "政策", "条款", "标题", "类型", "原文引用"],  # filled per request:
+                             wrap=True, interactive=False)  # a value here would sit in every page's API description
         rule_id = gr.Textbox(label="候选规则编号（点选列表中的一行或粘贴编号）")
         clause = gr.HTML()
         conds = gr.Dataframe(headers=COND_HEADERS, label="条件（可编辑；数值条件须带原文 quote）", interactive=True, wrap=True)
@@ -195,24 +195,36 @@ def build(ctx, gr, handler) -> None:
         result = gr.Markdown()
         form = [clause, conds, kind, base, rate, cap, amount, unit_amount, years, rates, quotes, text]
 
-        refresh.click(lambda s: candidate_rows(ctx, s), [status], [table], api_name="rule_candidates")
+        listing = handler(lambda s, request: _rows_for(ctx, s, request), 1, gr)
+        refresh.click(listing, [status], [table], api_name="rule_candidates")
+        tab.select(listing, [status], [table], api_name=False)
 
         def pick(evt: gr.SelectData, rows):
             row = rows.values.tolist()[evt.index[0]] if hasattr(rows, "values") else rows[evt.index[0]]
             return row[0]
 
         table.select(pick, [table], [rule_id])
-        rule_id.change(lambda r: _safe_show(ctx, r), [rule_id], form + [result], api_name=False)
+        rule_id.change(handler(lambda r, request: _safe_show(ctx, r, request), 1, gr), [rule_id], form + [result], api_name=False)
         approve_btn.click(handler(lambda *v, request: approve(ctx, *v, request=request), 12, gr),
                           [rule_id, conds, kind, base, rate, cap, amount, unit_amount, years, rates, quotes, text], [result],
-                          api_name="approve_rule").then(lambda s: candidate_rows(ctx, s), [status], [table])
+                          api_name="approve_rule").then(listing, [status], [table])
         reject_btn.click(handler(lambda r, why, request: reject(ctx, r, why, request=request), 2, gr), [rule_id, reason], [result],
-                         api_name="reject_rule").then(lambda s: candidate_rows(ctx, s), [status], [table])
+                         api_name="reject_rule").then(listing, [status], [table])
 
 
-def _safe_show(ctx, rule_id: str):
+def _rows_for(ctx, status: str, request=None) -> list[list]:
+    """The candidate list of the base this user chose and may read (nothing for a session that is not valid)."""
     try:
-        return (*show(ctx, rule_id), "")
+        ctx.who(request)
+        return candidate_rows(ctx.for_request(request), status)
+    except AssistantError:
+        return []
+
+
+def _safe_show(ctx, rule_id: str, request=None):
+    try:
+        ctx.who(request)
+        return (*show(ctx.for_request(request), rule_id), "")
     except AssistantError as exc:
         return ("", [], "in_kind", "", "", "", "", "", "", "", "", "", f"⚠️ {exc}")
 

@@ -36,6 +36,7 @@ class Uploads:
         self._roots = roots
         self._users: dict[Path, int] = {}
         self._private: set[Path] = set()  # private copies in use (never purged)
+        self._pending: dict[Path, int] = {}  # uploads received and not yet claimed (identical files share one path)
         self._lock = threading.Lock()
 
     @property
@@ -52,6 +53,17 @@ class Uploads:
             raise AssistantError("只接受本次上传的文件")
         return path
 
+    def expect(self, upload: str | os.PathLike) -> None:
+        """An upload request stored (or re-used) this path: keep it until a request has claimed it (the server's
+        upload route calls this), so one review finishing never deletes the file another has just uploaded."""
+        try:
+            path = Path(upload).resolve(strict=True)
+        except (OSError, RuntimeError):
+            return
+        if any(path.is_relative_to(root) for root in self.roots):
+            with self._lock:
+                self._pending[path] = self._pending.get(path, 0) + 1
+
     @contextlib.contextmanager
     def claim(self, upload: str | os.PathLike, max_mb: float) -> Iterator[Path]:
         """A private copy of the upload (same file name) for the duration of the block. The shared upload is
@@ -59,6 +71,10 @@ class Uploads:
         path = self.accept(upload)
         with self._lock:
             self._users[path] = self._users.get(path, 0) + 1
+            if self._pending.get(path, 0) > 1:
+                self._pending[path] -= 1
+            else:
+                self._pending.pop(path, None)
         private = Path(tempfile.mkdtemp(prefix="pa-upload-")).resolve()
         with self._lock:
             self._private.add(private)
@@ -75,6 +91,8 @@ class Uploads:
                 left = self._users[path] - 1
                 if left:
                     self._users[path] = left
+                elif self._pending.get(path):  # uploaded again meanwhile: its request has not claimed it yet
+                    del self._users[path]
                 else:
                     del self._users[path]
                     path.unlink(missing_ok=True)
@@ -100,6 +118,8 @@ class Uploads:
                     shutil.rmtree(p, ignore_errors=True)
                 else:
                     p.unlink()
+                    with self._lock:
+                        self._pending.pop(p.resolve(), None)  # never claimed: gone by age
                 removed += 1
             except OSError:
                 continue

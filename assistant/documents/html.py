@@ -120,6 +120,7 @@ def _render(root, lines: list[str]) -> None:
     much of its text sits in links/controls."""
     buf: list[tuple[str, bool]] = []  # (text, inside a link or control)
     has_image = [False]
+    parents: dict = {}  # _near_image's cache
 
     def flush():
         text = "".join(t for t, _ in buf)
@@ -142,7 +143,7 @@ def _render(root, lines: list[str]) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if tag in BLOCK:
             flush()
-            has_image[0] = _near_image(el)
+            has_image[0] = _near_image(el, parents)
         if tag == "img":
             has_image[0] = True
         heading = re.fullmatch(r"h([1-6])", tag)
@@ -169,11 +170,21 @@ def _render(root, lines: list[str]) -> None:
     flush()
 
 
-def _near_image(el) -> bool:
-    """An image in the block itself or directly beside it (a QR code with 「扫一扫」 under it)."""
+def _near_image(el, seen: dict | None = None) -> bool:
+    """An image in the block itself or directly beside it (a QR code with 「扫一扫」 under it). `seen` caches the
+    answer per parent, so thousands of sibling blocks cost one pass over their parent, not one each."""
+    def has_img(node) -> bool:
+        return any(isinstance(c.tag, str) and c.tag.lower() == "img" for c in node)
+
     parent = el.getparent()
-    around = list(el) + (list(parent) if parent is not None else [])
-    return any(isinstance(c.tag, str) and c.tag.lower() == "img" for c in around)
+    if parent is None:
+        return has_img(el)
+    if seen is None:
+        return has_img(el) or has_img(parent)
+    key = id(parent)
+    if key not in seen:
+        seen[key] = (parent, has_img(parent))  # the element is kept so its id is not reused
+    return seen[key][1] or has_img(el)
 
 
 def _chrome(text: str, linked: str, image: bool) -> bool:

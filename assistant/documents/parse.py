@@ -291,11 +291,14 @@ def chunk(doc: Document, max_chars: int = MAX_CHUNK) -> list[Chunk]:
     tree = clauses(doc)
     children: dict[str, list[Clause]] = {}
     tops: list[Clause] = []
+    top_at: dict[str, int] = {}  # clause id → position of its latest top: the parent lookup is one probe per 「第」
     for c in tree:
-        parent = next((t for t in reversed(tops) if c.clause_id.startswith(t.clause_id + "第")), None) if tops else None
+        cand = [top_at[c.clause_id[:m.start()]] for m in re.finditer("第", c.clause_id) if c.clause_id[:m.start()] in top_at]
+        parent = tops[max(cand)] if cand else None  # the latest top whose id + 「第」 starts this one
         if parent is not None and c.article == parent.article and c.path == parent.path:
             children.setdefault(parent.clause_id, []).append(c)
         else:
+            top_at[c.clause_id] = len(tops)
             tops.append(c)
     for top in tops:
         subs = children.get(top.clause_id, [])
@@ -338,7 +341,8 @@ def _hard_split(clause: Clause, max_chars: int) -> list[Clause]:
     """Last resort for a single over-long paragraph: cut at sentence ends, never across articles."""
     if len(clause.text) <= max_chars * 3 // 2:
         return [clause]
-    sentences = re.findall(r"[^。；！？\n]+[。；！？]?\n?", clause.text)
+    sentences = [s[i:i + max_chars] for s in re.findall(r"[^。；！？\n]+[。；！？]?\n?", clause.text)
+                 for i in range(0, len(s), max_chars)]  # a sentence with no end is cut at max_chars too
     parts: list[str] = []
     for s in sentences:
         if parts and len(parts[-1]) + len(s) <= max_chars:

@@ -57,6 +57,7 @@ def _http(site, token: str | None = None):
 
 # ---- HTTP API -------------------------------------------------------------------------------------------------
 
+@pytest.mark.redteam(row="unauth")
 def test_http_without_or_with_a_wrong_token_is_401_and_audited(site):
     before = len(_rows(site["ctx"], "api:search:unauthorized"))
     for token in (None, "pa_guessed-token", site["tokens"]["jing"] + "x"):
@@ -70,6 +71,7 @@ def test_http_without_or_with_a_wrong_token_is_401_and_audited(site):
     assert len(_rows(site["ctx"], "api:search:unauthorized")) == before + 3
 
 
+@pytest.mark.redteam(row="escalation")
 def test_http_officer_review_is_403_and_audited(site):
     with _http(site, site["tokens"]["jing"]) as c:
         r = c.post("/api/v1/review", json={"text": "第一条 本地企业优先。"})
@@ -80,6 +82,7 @@ def test_http_officer_review_is_403_and_audited(site):
             assert c.post(path, json={}).status_code in (404, 405)
 
 
+@pytest.mark.redteam(row="api")
 def test_http_reviewer_gets_the_cli_review_contract(site):
     with _http(site, site["tokens"]["shen"]) as c:
         r = c.post("/api/v1/review", json={"text": "第一条 外地企业须在本地设立分公司方可参与投标。", "name": "草稿"})
@@ -89,6 +92,7 @@ def test_http_reviewer_gets_the_cli_review_contract(site):
     assert any(row[0] == "shen" for row in _rows(site["ctx"], "api:review"))
 
 
+@pytest.mark.redteam(row="perms")
 def test_http_search_and_documents_only_see_readable_bases(site):
     with _http(site, site["tokens"]["jing"]) as c:
         hits = c.post("/api/v1/search", json={"query": "内部审查资料 甲乙丙", "k": 50}).json()
@@ -103,6 +107,7 @@ def test_http_search_and_documents_only_see_readable_bases(site):
         assert [d["doc_id"] for d in docs] == ["internal-review-notes"]
 
 
+@pytest.mark.redteam(row="perms")
 def test_http_clause_id_guessed_from_another_base_is_404(site):
     from urllib.parse import quote
 
@@ -119,6 +124,7 @@ def test_http_clause_id_guessed_from_another_base_is_404(site):
     assert _rows(site["ctx"], "api:clause:denied") and _rows(site["ctx"], "api:clause:refused")
 
 
+@pytest.mark.redteam(row="api")
 def test_http_body_too_large_is_413(site):
     with _http(site, site["tokens"]["shen"]) as c:
         r = c.post("/api/v1/review", content=json.dumps({"text": "条" * 600_000}, ensure_ascii=False).encode("utf-8"),
@@ -127,6 +133,7 @@ def test_http_body_too_large_is_413(site):
     assert ("shen", "审查人员", "api:too_large", "/api/v1/review") in _rows(site["ctx"], "api:too_large")
 
 
+@pytest.mark.redteam(row="api")
 def test_http_rate_limit_per_token_is_429_and_audited(site):
     with _http(site, site["tokens"]["burst"]) as c:
         codes = [c.get("/api/v1/bases").status_code for _ in range(60)]
@@ -136,6 +143,7 @@ def test_http_rate_limit_per_token_is_429_and_audited(site):
         assert c.get("/api/v1/bases").status_code == 200
 
 
+@pytest.mark.redteam(row="api")
 def test_http_slow_request_is_504_in_chinese(site, monkeypatch):
     import time
 
@@ -150,6 +158,7 @@ def test_http_slow_request_is_504_in_chinese(site, monkeypatch):
     assert _rows(site["ctx"], "api:bases:timeout")
 
 
+@pytest.mark.redteam(row="api")
 def test_openapi_docs_list_every_endpoint(site):
     import httpx
 
@@ -159,6 +168,7 @@ def test_openapi_docs_list_every_endpoint(site):
     assert httpx.get(site["url"] + "/api/docs").status_code == 200
 
 
+@pytest.mark.redteam(row="unauth,d14")
 def test_revoked_token_is_out_at_once(site):
     from assistant.api.tokens import issue, revoke
 
@@ -187,6 +197,7 @@ def _texts(result) -> str:
     return "".join(getattr(c, "text", "") for c in result.content)
 
 
+@pytest.mark.redteam(row="api")
 def test_mcp_lists_and_calls_every_tool_with_a_token(site):
     async def work(client):
         tools = {t.name for t in (await client.list_tools()).tools}
@@ -211,6 +222,7 @@ def test_mcp_lists_and_calls_every_tool_with_a_token(site):
     assert any(row[0] == "admin" for row in _rows(site["ctx"], "mcp:review"))
 
 
+@pytest.mark.redteam(row="unauth")
 def test_mcp_refuses_without_a_token(site):
     async def work(client):
         return await client.list_tools()
@@ -226,6 +238,7 @@ def test_mcp_refuses_without_a_token(site):
     assert _rows(site["ctx"], "mcp:connect:unauthorized")
 
 
+@pytest.mark.redteam(row="escalation,perms")
 def test_mcp_officer_cannot_review_nor_read_another_base(site):
     from urllib.parse import quote
 
@@ -247,6 +260,7 @@ def test_mcp_officer_cannot_review_nor_read_another_base(site):
 
 # ---- MCP over stdio -------------------------------------------------------------------------------------------
 
+@pytest.mark.redteam(row="unauth,escalation")
 def test_mcp_stdio_with_and_without_a_token(site, tmp_path):
     from mcp import Client, StdioServerParameters
 
@@ -271,6 +285,7 @@ def test_mcp_stdio_with_and_without_a_token(site, tmp_path):
 
 # ---- Gradio's own API -----------------------------------------------------------------------------------------
 
+@pytest.mark.redteam(row="escalation,perms,d6")
 def test_gradio_client_officer_cannot_review(site, tmp_path):
     from gradio_client import Client, handle_file
 
@@ -297,6 +312,7 @@ def test_gradio_client_officer_cannot_review(site, tmp_path):
 
 # ---- the login page in a real browser -------------------------------------------------------------------------
 
+@pytest.mark.redteam(row="unauth")
 def test_login_page_is_chinese_for_an_english_browser(site):
     require_browser()
     artifacts = REPO / "test-artifacts"
@@ -314,6 +330,7 @@ def test_login_page_is_chinese_for_an_english_browser(site):
     assert _rows(site["ctx"], "login:failed")
 
 
+@pytest.mark.redteam(row="api")
 def test_mcp_shares_the_rate_limit_of_the_token(site):
     import httpx
 
@@ -327,6 +344,7 @@ def test_mcp_shares_the_rate_limit_of_the_token(site):
     assert _rows(site["ctx"], "mcp:limited")
 
 
+@pytest.mark.redteam(row="perms")
 def test_ui_base_selector_lists_only_the_users_bases(site):
     require_browser()
     artifacts = REPO / "test-artifacts"
@@ -353,6 +371,7 @@ def test_ui_base_selector_lists_only_the_users_bases(site):
     assert [s.replace("✓", "").strip() for s in seen["admin"]] == ["全县政策库", "审查参考库"]
 
 
+@pytest.mark.redteam(row="unauth")
 def test_file_routes_stay_shut_with_gradio_mounted(site):
     """Unauthenticated and logged-in: Gradio's file routes give nothing outside its own upload cache."""
     import httpx
@@ -368,3 +387,175 @@ def test_file_routes_stay_shut_with_gradio_mounted(site):
                     r = client.get(route + target)
                     assert r.status_code in (401, 403, 404), (route, target, r.status_code)
                     assert "root:" not in r.text and "password_hash" not in r.text and "token_hashes" not in r.text
+
+
+# ---- crashing handlers (#16 defect 20) ------------------------------------------------------------------------
+
+BAD_DATE_DRAFT = "---\npublished: 2024-13-45\neffective: 2024-02-30\n---\n第一条 对本地企业按其缴纳税收的地方留成部分给予返还。\n"
+
+
+@pytest.mark.redteam(row="d20")
+def test_http_malformed_body_is_one_short_422_and_audited(site):
+    before = len(_rows(site["ctx"], "api:ask:invalid"))
+    with _http(site, site["tokens"]["jing"]) as c:
+        for body in ({"question": "招商", "history": "garbage"}, {"question": "招商", "history": [{"a": 1}] * 20000},
+                     {"history": []}, {"question": "招商", "history": ["问"] * 51}):
+            r = c.post("/api/v1/ask", json=body)
+            assert r.status_code == 422 and r.json()["detail"].startswith("请求格式无效") and len(r.text) < 1200, r.text[:300]
+    rows = _rows(site["ctx"], "api:ask:invalid")
+    assert len(rows) == before + 4 and {r[0] for r in rows[before:]} == {"jing"}
+    with _http(site) as c:  # no token: 401 whatever the body
+        assert c.post("/api/v1/ask", json={"history": 1}).status_code == 401
+
+
+@pytest.mark.redteam(row="d20")
+def test_http_review_of_a_draft_with_a_bad_yaml_date_answers(site):
+    with _http(site, site["tokens"]["shen"]) as c:
+        r = c.post("/api/v1/review", json={"text": BAD_DATE_DRAFT, "name": "bad-date.md"})
+    assert r.status_code == 200 and r.json()["findings"], r.text[:300]
+
+
+@pytest.mark.redteam(row="d20")
+def test_gradio_malformed_or_huge_chat_history_is_one_line_each(site, capfd):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    client = Client(site["url"] + "/", auth=("jing", "jing-password"), verbose=False)
+    good, _ = client.predict("招商引资奖励有哪些", [], "", "", "", "", api_name="/ask")
+    assert good[-1]["role"] == "assistant"
+    capfd.readouterr()
+    for history in ("garbage", [1, 2, 3], [{"role": 1}], [{"content": "x"}] * 20000, good * 1500):
+        with pytest.raises(AppError, match="对话记录"):
+            client.predict("还有呢", history, "", "", "", "", api_name="/ask")
+    out, err = capfd.readouterr()
+    assert len((out + err).splitlines()) < 40, (out + err)[-2000:]  # no traceback, no line per entry
+    again, _ = client.predict("还有呢", good, "", "", "", "", api_name="/ask")  # a well-formed history still works
+    assert len(again) == len(good) + 2 and again[-1]["role"] == "assistant"
+
+
+@pytest.mark.redteam(row="d20")
+def test_gradio_review_of_a_draft_with_a_bad_yaml_date_answers(site, tmp_path):
+    from gradio_client import Client, handle_file
+
+    draft = tmp_path / "bad-date.md"
+    draft.write_text(BAD_DATE_DRAFT, encoding="utf-8")
+    client = Client(site["url"] + "/", auth=("shen", "shen-password"), verbose=False)
+    rows, files = client.predict(handle_file(str(draft)), api_name="/review")
+    data = rows["data"] if isinstance(rows, dict) else rows
+    assert data and "⚠️" not in str(data) and len(files) == 2
+
+
+# ---- Gradio routes without a login, officer on admin endpoints, uploads through the server ------------------------
+
+@pytest.mark.redteam(row="unauth")
+def test_gradio_api_routes_refuse_without_a_login(site, tmp_path):
+    import httpx
+
+    (tmp_path / "x.md").write_text("第一条 内容。\n", encoding="utf-8")
+    with httpx.Client(base_url=site["url"], timeout=30) as anon:
+        page = anon.get("/")
+        assert page.status_code == 200 and '"auth_required":true' in page.text  # the login page only, and it holds
+        for leak in ("全县政策库", "demo-zone", "滨湖", "named_endpoints", "internal-review"):  # no data, no API description
+            assert leak not in page.text, leak
+        probes = [("get", "/gradio_api/info", None), ("get", "/gradio_api/config", None), ("get", "/config", None),
+                  ("post", "/gradio_api/queue/join", {"data": ["招商", [], "", "", "", ""], "fn_index": 0, "session_hash": "x"}),
+                  ("post", "/gradio_api/call/ask", {"data": ["招商", [], "", "", "", ""]}),
+                  ("post", "/gradio_api/call/documents", {"data": [""]}), ("post", "/gradio_api/run/predict", {"data": []}),
+                  ("post", "/gradio_api/api/ask", {"data": ["招商", [], "", "", "", ""]}),
+                  ("get", "/gradio_api/queue/data?session_hash=x", None)]  # (startup-events answers "true": no data)
+        for method, route, body in probes:
+            r = anon.request(method, route, json=body)
+            assert r.status_code in (401, 403, 404, 405), (route, r.status_code, r.text[:200])
+            assert SECRET not in r.text and "demo-zone" not in r.text and "named_endpoints" not in r.text, route
+        with (tmp_path / "x.md").open("rb") as fh:
+            r = anon.post("/gradio_api/upload", files={"files": ("x.md", fh)})
+        assert r.status_code in (401, 403), r.status_code
+    from gradio_client import Client
+
+    with pytest.raises(Exception):  # noqa: B017 - any refusal: gradio_client cannot even read the API without a login
+        Client(site["url"] + "/", verbose=False).predict("招商", [], "", "", "", "", api_name="/ask")
+
+
+@pytest.mark.redteam(row="escalation")
+def test_gradio_client_officer_cannot_batch_upload_or_decide_rules(site, tmp_path):
+    from gradio_client import Client, handle_file
+
+    doc = tmp_path / "officer-upload.md"
+    doc.write_text("# 经办人员上传\n\n第一条 不应进入知识库。\n", encoding="utf-8")
+    client = Client(site["url"] + "/", auth=("jing", "jing-password"), verbose=False)
+    summary, _table = client.predict([handle_file(str(doc))], [], api_name="/upload")
+    assert "无权" in summary
+    from assistant.app.tab_rules import COND_HEADERS
+
+    conds = {"headers": COND_HEADERS, "data": [["" for _ in COND_HEADERS]]}
+    assert "无权" in client.predict("任意编号", conds, "in_kind", "", "", "", "", "", "", "", "", "", api_name="/approve_rule")
+    assert "无权" in client.predict("任意编号", "理由", api_name="/reject_rule")
+    with _http(site, site["tokens"]["admin"]) as c:
+        assert "officer-upload" not in json.dumps(c.get("/api/v1/documents").json(), ensure_ascii=False)
+
+
+@pytest.mark.redteam(row="uploads,d7")
+def test_twenty_parallel_reviews_of_one_file_through_the_server(site, tmp_path):
+    """Identical uploads get one path in Gradio's cache; every review works on its own copy (defect 7)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client, handle_file
+
+    draft = tmp_path / "same-draft.txt"
+    draft.write_text("第一条 对本地企业按其缴纳税收的地方留成部分给予返还。\n第二条 外地企业不得参与投标。\n", encoding="utf-8")
+
+    def one(_):
+        client = Client(site["url"] + "/", auth=("shen", "shen-password"), verbose=False)
+        rows, files = client.predict(handle_file(str(draft)), api_name="/review")
+        return rows["data"] if isinstance(rows, dict) else rows, files
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(one, range(20)))
+    bad = [rows for rows, files in results if "⚠️" in str(rows) or len(files) != 2]
+    assert not bad, bad[:2]
+
+
+@pytest.mark.redteam(row="uploads")
+def test_upload_names_with_path_traversal_stay_in_the_cache(site, tmp_path):
+    import httpx
+
+    from assistant.app.tab_kb_upload import stage_uploads
+
+    with httpx.Client(base_url=site["url"], timeout=30) as user:
+        assert user.post("/login", data={"username": "admin", "password": "admin-password"}).status_code == 200
+        names = ["../../../../tmp/evil-upload.md", "..\\..\\evil2.md", "/etc/cron.d/evil3.md", "ok/../../evil4.md"]
+        r = user.post("/gradio_api/upload", files=[("files", (n, b"# x\n\nfirst\n")) for n in names])
+        assert r.status_code == 200, r.text[:200]
+        stored = [Path(p) for p in r.json()]
+    from assistant.app.uploads import upload_roots
+
+    roots = [Path(x).resolve() for x in upload_roots()]
+    assert len(stored) == 4 and all(any(p.resolve().is_relative_to(root) for root in roots) for p in stored), stored
+    assert not Path("/tmp/evil-upload.md").exists() and not Path("/etc/cron.d/evil3.md").exists()
+    # and our own staging keeps one clean name per file, never a folder part
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "..evil.md").write_text("# x\n", encoding="utf-8")
+    staged, refused = stage_uploads([str(src / "..evil.md")], tmp_path / "dest")
+    assert not refused and [p.parent for p in staged] == [tmp_path / "dest"] and not staged[0].name.startswith(".")
+
+
+@pytest.mark.redteam(row="uploads,d1")
+def test_docx_zip_bomb_through_the_review_upload_is_one_line(site, tmp_path):
+    import resource
+    import zipfile
+
+    from gradio_client import Client, handle_file
+
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("word/document.xml", "w", force_zip64=True) as fh:
+            for _ in range(1100):
+                fh.write(b"\0" * (1024 * 1024))  # 1.1 GB inflated, ~1 MB on disk
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    client = Client(site["url"] + "/", auth=("shen", "shen-password"), verbose=False)
+    rows, files = client.predict(handle_file(str(bomb)), api_name="/review")
+    data = rows["data"] if isinstance(rows, dict) else rows
+    assert "压缩炸弹" in str(data) and not files
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 300 * 1024  # KB: the server never inflated it

@@ -24,6 +24,7 @@ def users_file(tmp_path):
     return path
 
 
+@pytest.mark.redteam(row="brute,d13")
 def test_unknown_user_costs_one_bcrypt_check_like_a_known_one(users_file, monkeypatch):
     import bcrypt
 
@@ -40,6 +41,7 @@ def test_unknown_user_costs_one_bcrypt_check_like_a_known_one(users_file, monkey
     assert unknown == calls == {"check": 1, "hash": 0}
 
 
+@pytest.mark.redteam(row="brute,d13")
 def test_fifty_wrong_passwords_lock_the_user_and_are_audited(users_file, tmp_path, monkeypatch):
     from assistant.app.ui import AppContext, login
 
@@ -57,6 +59,7 @@ def test_fifty_wrong_passwords_lock_the_user_and_are_audited(users_file, tmp_pat
     assert ctx.users.locked_for("li") == 0
 
 
+@pytest.mark.redteam(row="brute,d14")
 def test_a_removed_user_is_out_at_once(users_file):
     users = Users.load(users_file)
     assert users.role("wang") == "经办人员"
@@ -65,6 +68,7 @@ def test_a_removed_user_is_out_at_once(users_file):
     assert users.role("wang") is None and users.role("li") == "审查人员"
 
 
+@pytest.mark.redteam(row="brute,d14")
 def test_sessions_expire_and_removed_users_lose_their_token(users_file):
     from assistant.app.ui import reap_sessions
 
@@ -100,6 +104,7 @@ def audit_path(tmp_path):
     return path
 
 
+@pytest.mark.redteam(row="d12")
 @pytest.mark.parametrize("attack", ["delete_last", "delete_all", "drop_table", "edit_recompute", "edit_row"])
 def test_audit_detects_tampering(audit_path, attack):
     if attack == "delete_last":
@@ -124,18 +129,21 @@ def test_audit_detects_tampering(audit_path, attack):
     assert not ok and reason
 
 
+@pytest.mark.redteam(row="d12")
 def test_verify_of_a_missing_log_does_not_create_one(tmp_path, capsys):
     missing = tmp_path / "gone.sqlite"
     assert main(["audit", "verify", "--audit", str(missing)]) == 1
     assert "不存在" in capsys.readouterr().err and not missing.exists()
 
 
+@pytest.mark.redteam(row="d12")
 def test_export_carries_the_signed_checkpoint(audit_path, capsys):
     assert main(["audit", "export", "--audit", str(audit_path)]) == 0
     out = capsys.readouterr()
     assert len(out.out.strip().splitlines()) == 5 and "检查点：共 5 条" in out.err
 
 
+@pytest.mark.redteam(row="d12,d20")
 def test_a_crashing_handler_is_audited(tmp_path):
     import gradio as gr
 
@@ -154,6 +162,7 @@ def test_a_crashing_handler_is_audited(tmp_path):
     assert log.rows()[-1]["action"] == "boom:error" and log.rows()[-1]["detail"] == "ValueError"
 
 
+@pytest.mark.redteam(row="listening,d23")
 def test_open_server_on_all_interfaces_refuses_before_printing_an_address(tmp_path, capsys):
     from assistant.index import Index
 
@@ -163,6 +172,7 @@ def test_open_server_on_all_interfaces_refuses_before_printing_an_address(tmp_pa
     assert rc == 1 and "127.0.0.1" in err and "应用地址" not in err
 
 
+@pytest.mark.redteam(row="brute")
 def test_users_add_cli_writes_a_bcrypt_hash(tmp_path, monkeypatch, capsys):
     import io
 
@@ -177,6 +187,7 @@ def test_users_add_cli_writes_a_bcrypt_hash(tmp_path, monkeypatch, capsys):
     assert json.dumps(hash_password("x"))  # hashing still works after the module-level dummy
 
 
+@pytest.mark.redteam(row="brute,d22")
 def test_repeated_good_logins_skip_bcrypt_but_wrong_ones_never_do(users_file, monkeypatch):
     import bcrypt
 

@@ -21,6 +21,7 @@ def root(tmp_path):
     return r
 
 
+@pytest.mark.redteam(row="uploads,d6")
 def test_only_paths_inside_the_upload_folder(root, tmp_path):
     outside = tmp_path / "users.yaml"
     outside.write_text("secret", encoding="utf-8")
@@ -38,6 +39,7 @@ def test_only_paths_inside_the_upload_folder(root, tmp_path):
     assert outside.exists()
 
 
+@pytest.mark.redteam(row="uploads,d7")
 def test_parallel_claims_of_one_upload_all_succeed_then_it_is_gone(root):
     (root / "h1").mkdir()
     shared = root / "h1" / "草案.txt"
@@ -61,6 +63,7 @@ def test_parallel_claims_of_one_upload_all_succeed_then_it_is_gone(root):
     assert not errors and len(got) == 20 and not shared.exists()
 
 
+@pytest.mark.redteam(row="uploads")
 def test_oversized_is_refused_and_still_cleaned(root):
     big = root / "big.txt"
     big.write_bytes(b"x" * 2 * 1024 * 1024)
@@ -70,6 +73,7 @@ def test_oversized_is_refused_and_still_cleaned(root):
     assert not big.exists()
 
 
+@pytest.mark.redteam(row="d11")
 def test_purge_removes_old_uploads_and_report_folders_but_not_ones_in_use(root, tmp_path, monkeypatch):
     import tempfile
 
@@ -88,3 +92,20 @@ def test_purge_removes_old_uploads_and_report_folders_but_not_ones_in_use(root, 
         assert uploads.purge(max_age_s=600, now=time.time() + 3600) == 2  # old.txt and the report folder
         assert held.exists() and not old.exists() and not report.exists()
     assert not held.exists()  # gone after its last use
+
+
+@pytest.mark.redteam(row="uploads,d7")
+def test_an_identical_upload_received_meanwhile_is_kept_until_its_request_claims_it(root):
+    (root / "h2").mkdir()
+    shared = root / "h2" / "草案.txt"
+    shared.write_text("第一条 内容。\n", encoding="utf-8")
+    uploads = Uploads(roots=(root.resolve(),))
+    uploads.expect(shared)  # the first request's upload
+    with uploads.claim(shared, 1):
+        uploads.expect(shared)  # a second, identical upload lands on the same path while the first is reviewed
+    assert shared.exists()  # the first review finishing does not delete the second request's file
+    with uploads.claim(shared, 1):
+        pass
+    assert not shared.exists()  # gone after the last use
+    uploads.expect("/etc/passwd")  # outside the upload folder: ignored
+    assert "/etc/passwd" not in {str(p) for p in uploads._pending}

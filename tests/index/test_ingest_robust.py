@@ -33,6 +33,7 @@ def index(tmp_path):
     return Index.open(tmp_path / "idx", embedder="fake")
 
 
+@pytest.mark.redteam(row="d8")
 def test_names_that_map_to_one_id_are_all_kept(tmp_path, index):
     root = tmp_path / "docs"
     for name, title in [("a b.md", "甲办法"), ("a-b.md", "乙办法"), ("policy.md", "丙办法"), ("policy.txt", "丁办法")]:
@@ -45,6 +46,7 @@ def test_names_that_map_to_one_id_are_all_kept(tmp_path, index):
     assert {r.doc_id for r in again.results} == {r.doc_id for r in report.results}
 
 
+@pytest.mark.redteam(row="d8")
 def test_same_name_in_two_roots_does_not_overwrite(tmp_path, index):
     write(tmp_path / "县A" / "policy.md", "甲县办法")
     write(tmp_path / "县B" / "policy.md", "乙县办法")
@@ -53,6 +55,7 @@ def test_same_name_in_two_roots_does_not_overwrite(tmp_path, index):
     assert report.results[0].status == "added" and len(index.store.doc_rows()) == 2
 
 
+@pytest.mark.redteam(row="uploads,d9,d16")
 def test_bad_files_each_get_one_line_and_the_rest_ingest(tmp_path, index):
     root = tmp_path / "docs"
     write(root / "good.md", "正常办法")
@@ -73,6 +76,7 @@ def test_bad_files_each_get_one_line_and_the_rest_ingest(tmp_path, index):
     assert all("\n" not in r.file for r in report.results)
 
 
+@pytest.mark.redteam(row="d9")
 def test_file_deleted_between_scan_and_read(tmp_path, index, monkeypatch):
     from assistant.documents import source
 
@@ -92,6 +96,7 @@ def test_file_deleted_between_scan_and_read(tmp_path, index, monkeypatch):
     assert got["a.md"][0] == "failed" and got["b.md"][0] == "added"
 
 
+@pytest.mark.redteam(row="d15")
 def test_bad_manifest_is_one_line_and_its_folder_still_ingests(tmp_path, index):
     root = tmp_path / "docs"
     write(root / "a.md", "甲办法")
@@ -101,6 +106,7 @@ def test_bad_manifest_is_one_line_and_its_folder_still_ingests(tmp_path, index):
     assert got["MANIFEST.tsv"][0] == "failed" and "清单文件" in got["MANIFEST.tsv"][1]
 
 
+@pytest.mark.redteam(row="d17")
 def test_file_that_changes_while_read_is_read_again(tmp_path, index, monkeypatch):
     from assistant.documents import source
 
@@ -120,6 +126,7 @@ def test_file_that_changes_while_read_is_read_again(tmp_path, index, monkeypatch
     assert len(calls) == 2 and "写完之后" in index.store.clause("a#第一条").text
 
 
+@pytest.mark.redteam(row="d21")
 def test_which_identical_file_is_kept_does_not_depend_on_history(tmp_path):
     root = tmp_path / "docs"
     write(root / "b.md", "同一办法")
@@ -132,6 +139,7 @@ def test_which_identical_file_is_kept_does_not_depend_on_history(tmp_path):
     assert by_file(report)["b.md"][0] in ("duplicate", "removed")
 
 
+@pytest.mark.redteam(row="consistency,d4")
 def test_two_concurrent_ingests_lose_no_vector(tmp_path):
     """Two processes on one index: the second waits for the first; every chunk then has a readable vector."""
     root = tmp_path / "docs"
@@ -159,6 +167,7 @@ def test_two_concurrent_ingests_lose_no_vector(tmp_path):
     assert len(want) > 60 and set(index.vectors.vectors_for(want)) == set(want)
 
 
+@pytest.mark.redteam(row="d4")
 def test_reconcile_re_embeds_vectors_it_cannot_read(tmp_path, index):
     root = tmp_path / "docs"
     write(root / "a.md", "甲办法")
@@ -169,6 +178,7 @@ def test_reconcile_re_embeds_vectors_it_cannot_read(tmp_path, index):
     assert report.repaired == 1 and set(index.vectors.vectors_for(ids)) == set(ids)
 
 
+@pytest.mark.redteam(row="consistency,d5")
 def test_a_running_reader_sees_vectors_a_separate_ingest_wrote(tmp_path, index):
     root = tmp_path / "docs"
     write(root / "a.md", "甲办法")
@@ -183,6 +193,7 @@ def test_a_running_reader_sees_vectors_a_separate_ingest_wrote(tmp_path, index):
     assert hits and hits[0].chunk.doc_id == "z"
 
 
+@pytest.mark.redteam(row="d3")
 def test_embedder_input_is_capped_so_one_long_question_cannot_hold_the_lock():
     from assistant.index.embedders.base import MAX_QUERY_CHARS, Embedder
 
@@ -202,6 +213,7 @@ def test_embedder_input_is_capped_so_one_long_question_cannot_hold_the_lock():
     assert len(seen[0]) == MAX_QUERY_CHARS and len(seen[1]) < 10_000
 
 
+@pytest.mark.redteam(row="consistency")
 def test_readers_keep_the_old_snapshot_while_an_ingest_writes(tmp_path, index):
     import threading
 
@@ -235,3 +247,34 @@ def test_readers_keep_the_old_snapshot_while_an_ingest_writes(tmp_path, index):
     t.join(30)
     retriever.refresh()  # the ingest is over: the new snapshot, whole
     assert {c.doc_id for c in retriever.chunks} == {"a", "b", "c"}
+
+
+@pytest.mark.redteam(row="d9,d16")
+def test_unreadable_file_and_folder_each_get_one_line(tmp_path, index, monkeypatch):
+    """As a non-root user chmod 000 makes these unreadable; the suite runs as root in CI, so the kernel's refusal
+    is injected where the loader meets it (os.scandir for folders, Path.read_bytes for files)."""
+    root = tmp_path / "docs"
+    write(root / "good.md", "正常办法")
+    write(root / "secret.md", "无权读取的办法")
+    write(root / "locked" / "inner.md", "锁住目录里的办法")
+    real_scandir, real_read = os.scandir, Path.read_bytes
+
+    def scandir(path="."):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    def read_bytes(self):
+        if self.name == "secret.md":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    report = ingest([root], index, show_progress=False)
+    got = by_file(report)
+    assert got["good.md"][0] == "added"
+    assert got["secret.md"][0] == "failed" and got["secret.md"][1], got
+    locked = [(f, s, d) for f, (s, d) in got.items() if "locked" in f]
+    assert locked and all(s in ("failed", "skipped") and d for _f, s, d in locked), got
+    assert all("\n" not in r.file and "\n" not in (r.detail or "") for r in report.results)
