@@ -26,6 +26,7 @@ from .intent import COMPLIANCE, FACT, INCENTIVE, INTENT_CN, OUT_OF_SCOPE, classi
 
 YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 TITLE = re.compile(r"《([^》]{2,60})》")
+NOW = re.compile(r"现在|目前|当前|现行|最新|今年|新出|新出台|新发布")  # asks what holds today: a lapsed document cannot say
 
 
 def prefer_named(question: str, hits):
@@ -182,6 +183,8 @@ class ChatAnswerer:
         from ..retrieve.ranker import places
 
         as_of = filters.as_of
+        if NOW.search(q):
+            return None
         named = {c.doc_id for c in self.retriever.chunks if places(c.meta.region) and places(c.meta.region)[-1] in q}  # the most specific place
         if not named or any(c.meta.status(as_of) == "in_force" for c in self.retriever.chunks if c.doc_id in named):
             return None
@@ -329,7 +332,7 @@ class ChatAnswerer:
         as_of = filters.as_of
         lapsed_note = None
         gone = list(result.summary.inactive_policies)
-        if not result.eligible and gone and as_of is not None:
+        if not result.eligible and gone and as_of is not None and not NOW.search(q):
             ends = [date.fromisoformat(str(x)) for p in gone for x in (p.expires, p.repealed) if x]
             last = min(max(ends), as_of) if ends else None
             if last is not None and last < as_of:
