@@ -26,7 +26,7 @@ from .intent import COMPLIANCE, FACT, INCENTIVE, INTENT_CN, OUT_OF_SCOPE, classi
 
 YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 TITLE = re.compile(r"《([^》]{2,60})》")
-NOW = re.compile(r"现在|目前|当前|现行|最新|今年|新出|新出台|新发布")  # asks what holds today: a lapsed document cannot say
+NOW = re.compile(r"现在|目前|当前|现行|最新|新出|新出台|新发布")  # asks what holds today: a lapsed document cannot say
 
 
 def prefer_named(question: str, hits):
