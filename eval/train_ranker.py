@@ -154,7 +154,7 @@ def main(argv=None) -> int:
     for name, rows in data.items():
         if name == "stard_dev":  # STARD's held-out split: the ranker trained on the chosen sets, never on it
             model = fit([r for s in train_names for r in data[s]], args.C)
-            print(f"{name:6s} {len(rows):4d}  {r_at(rows, base)['R@5']:.3f}       —               {r_at(rows, lambda x, b: model.scores(x))['R@5']:.3f}")
+            print(f"{name:6s} {len(rows):4d}  {r_at(rows, base)['R@5']:.3f}       —               {r_at(rows, lambda x, b, m=model: m.scores(x))['R@5']:.3f}")
             continue
         cv = []
         for tr, te in folds(rows):
