@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .grammar import GRANT, Unit, read_benefit, read_thresholds, split_units
 
-VERSION = "2"  # bump when the grammar changes: candidates of unchanged documents are then proposed again
+VERSION = "3"  # bump when the grammar changes: candidates of unchanged documents are then proposed again
 
 @dataclass
 class Proposal:
@@ -31,7 +31,7 @@ class Proposal:
 
 
 def is_incentive(text: str) -> bool:
-    return bool(GRANT.search(text)) and bool(re.search(r"\d+(?:\.\d+)?\s*(?:万元|亿元|%|％|元)|全额|减半|同等比例", text))
+    return bool(GRANT.search(text)) and bool(re.search(r"\d+(?:\.\d+)?\s*(?:万元|亿元|%|％|元)|全额|减半|同等比例|的数额确定", text))
 
 
 def _title(text: str) -> str:

@@ -99,3 +99,34 @@ def test_annual_versus_one_off_and_lead_in_conditions():
 def test_text_without_incentive_yields_nothing():
     assert propose_units("d#3", "本办法自印发之日起施行，由县招商局负责解释。") == []
     assert propose_units("d#4", "违反本办法的，处5万元以下罚款。") == []
+
+
+def test_commitments_become_questions_with_chinese_numerals():
+    text = "市外国内投资者新办的经营期在十年以上生产性企业，签订1年以上期限劳动合同的，给予50万元奖励，10年内不得转让。"
+    p = one(text)
+    got = {c["field"]: c for c in p.conditions}
+    assert got["operating_period_years"]["value"] == 10 and got["operating_period_years"]["quote"] == "经营期在十年以上"
+    assert got["labor_contract_years"]["value"] == 1 and got["no_transfer_years"]["value"] == 10
+    assert all(c["ask"].endswith("？") for c in got.values())
+    quotes_in_text(p, text)
+
+
+def test_start_year_and_intensity_per_mu_with_sign():
+    from assistant.match.grammar import Unit, read_thresholds
+
+    u = Unit("对我县2014年起新办的企业，投资强度每亩≥50万元的，给予奖励。")
+    read_thresholds(u)
+    got = {c["field"]: (c["op"], c["value"], c["quote"]) for c in u.conditions}
+    assert got == {"establishment_year": (">=", 2014, "2014年起新办"),
+                   "investment_intensity_wan_per_mu": (">=", 50, "每亩≥50万元")}
+
+
+def test_amount_equal_to_a_base_is_a_full_rate():
+    p = one("对新办企业，补助的金额按新增税收地方分享部分的数额确定。")
+    assert p.benefit["rate"] == 100 and p.benefit["base"] == "new_tax_wan"
+
+
+def test_chinese_numeral_year_quote_validates():
+    from assistant.match.rules import quoted_numbers
+
+    assert 10.0 in quoted_numbers("经营期在十年以上") and 2.0 in quoted_numbers("前两年")
