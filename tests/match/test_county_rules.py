@@ -53,7 +53,9 @@ def test_ingest_proposes_checked_candidates_beside_the_index(county_index):
     assert len(cands) >= 30 and len(loaded) == len(cands)  # every quote is in its clause, every number agrees
     for c in cands:
         text = county_index.store.clause(c["clause_id"])["text"]
-        assert all(q in text for q in [x["quote"] for x in c["conditions"]] + list(c["benefit"].get("quote") or []))
+        assert all(q in text for q in [x["quote"] for x in c["conditions"] if "quote" in x] + list(c["benefit"].get("quote") or []))
+        # only a document-wide exclusion (stated in another clause, cited in its label) carries no quote of this clause
+        assert all(x.get("none_of") and "原文：" in x["label"] for x in c["conditions"] if "quote" not in x)
 
 
 def test_match_lists_candidates_apart_until_approved(county_index, tmp_path):

@@ -130,3 +130,36 @@ def test_chinese_numeral_year_quote_validates():
     from assistant.match.rules import quoted_numbers
 
     assert 10.0 in quoted_numbers("经营期在十年以上") and 2.0 in quoted_numbers("前两年")
+
+
+def test_subject_names_the_kind_of_project_checked_like_an_industry_scope():
+    text = "对投资300万元以上的技改扩建项目，按照固定资产投资额5%给予补助，最高不超过1000万元。"
+    p = one(text)
+    scope = next(c for c in p.conditions if c["field"] == "text")
+    assert scope["any_of"] == ["技改", "扩建"] and scope["quote"] in text and scope["ask"].endswith("？")
+    # a subject without 对, and the next unit of the same grant keeps it
+    found = propose_units("d#3.", "县外具有施工总承包一级资质的建筑业企业将注册地变更到我县的，给予200万元奖励；"
+                                   "5年内，给予地方财力贡献部分不超过60%的奖励。")
+    assert len(found) == 2 and all("建筑业" in next(c for c in f.conditions if c["field"] == "text")["any_of"] for f in found)
+
+
+def test_document_exclusions_and_scope_definitions():
+    from assistant.match.extract import exclusions
+
+    words, where = exclusions(["煤炭采掘、洗选、焦化、火力发电及房地产开发等项目不适用本办法。",
+                               "本政策所扶持的招商引资项目为新建固定资产投资1亿元以上的项目（不包括风电、光伏、抽水蓄能项目；旅游项目放宽至3000万元以上）"])
+    assert words == ["煤炭采掘", "洗选", "焦化", "火力发电", "房地产开发", "风电", "光伏", "抽水蓄能"] and "不适用本办法" in where
+    # the definition of scope is not itself a grant
+    assert propose_units("d#前言", "本政策所扶持的招商引资项目为新建固定资产投资1亿元以上的项目（不包括风电项目；"
+                                    "旅游项目放宽至3000万元以上），财政部门将优惠政策兑现资金纳入次年预算。") == []
+
+
+def test_a_commitment_the_profile_cannot_show_is_asked_never_met():
+    from assistant.match.matcher import check
+    from assistant.match.profile import ProjectProfile
+    from assistant.match.rules import _condition
+
+    p = one("经营期在十年以上的生产性企业，给予50万元奖励。")
+    raw = next(c for c in p.conditions if c["field"] == "operating_period_years")
+    r = check(_condition(raw, "x", "r"), ProjectProfile(region="内江市", industry="制造"))
+    assert r.status == "unknown" and r.ask == "项目承诺的经营期限是否在10年以上？"
