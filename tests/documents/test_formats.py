@@ -106,7 +106,7 @@ def test_ocr_page_and_time_limits(panxian, tmp_path, monkeypatch):
 def test_missing_rapidocr_names_the_package(monkeypatch, tmp_path, panxian):
     from assistant.documents import ocr
 
-    monkeypatch.setattr(ocr, "_ENGINE", None)
+    monkeypatch.setattr(ocr, "_FREE", [])
     monkeypatch.setitem(sys.modules, "rapidocr", None)
     with pytest.raises(LoadError, match="pip install rapidocr"):
         read_text(fx.scan_pdf(panxian, tmp_path / "s.pdf"), "s.pdf")

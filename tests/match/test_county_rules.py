@@ -53,7 +53,9 @@ def test_ingest_proposes_checked_candidates_beside_the_index(county_index):
     assert len(cands) >= 30 and len(loaded) == len(cands)  # every quote is in its clause, every number agrees
     for c in cands:
         text = county_index.store.clause(c["clause_id"]).text
-        assert all(q in text for q in [x["quote"] for x in c["conditions"]] + list(c["benefit"].get("quote") or []))
+        assert all(q in text for q in [x["quote"] for x in c["conditions"] if "quote" in x] + list(c["benefit"].get("quote") or []))
+        # only a document-wide exclusion (stated in another clause, cited in its label) carries no quote of this clause
+        assert all(x.get("none_of") and "原文：" in x["label"] for x in c["conditions"] if "quote" not in x)
 
 
 def test_match_lists_candidates_apart_until_approved(county_index, tmp_path):
@@ -146,10 +148,17 @@ def test_reviewed_county_rules_validate(county_index):
 def test_dev_figures_meet_the_aims(county_index):
     """Extraction against incentives.jsonl and matching on eval/qa/county_match_cases.yaml (see eval/README.md)."""
     ext = extraction.evaluate_county(county_index.store, county.incentives())["summary"]
-    assert ext["numbers_right"] >= 0.95 and ext["numbers_found"] >= 0.85 and ext["conditions_right"] >= 0.6
+    assert ext["numbers_right"] >= 0.95 and ext["numbers_found"] >= 0.9 and ext["conditions_right"] >= 0.7
     cases = extraction.load_cases()
     reviewed = extraction.evaluate_match(county_index, cases, extraction.COUNTY_RULES)
     assert reviewed["precision"] >= 0.9 and reviewed["recall"] >= 0.9 and reviewed["amounts_exact_rate"] >= 0.9, reviewed["misses"]
+
+
+def test_candidates_before_any_approval_are_checked_like_rules(tmp_path):
+    """On a fresh index (no decisions yet): subject scope, the policy's exclusions and asked commitments keep
+    candidates from granting every project (eval/README.md: P 0.49 → 0.71)."""
+    before = extraction.evaluate_match(county.build_index(tmp_path), extraction.load_cases(), None)
+    assert before["precision"] >= 0.65 and before["recall"] >= 0.8, before
 
 
 def test_match_cli_without_rule_folders_lists_pending(county_index, tmp_path, capsys, monkeypatch):

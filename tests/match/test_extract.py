@@ -99,3 +99,67 @@ def test_annual_versus_one_off_and_lead_in_conditions():
 def test_text_without_incentive_yields_nothing():
     assert propose_units("d#3", "本办法自印发之日起施行，由县招商局负责解释。") == []
     assert propose_units("d#4", "违反本办法的，处5万元以下罚款。") == []
+
+
+def test_commitments_become_questions_with_chinese_numerals():
+    text = "市外国内投资者新办的经营期在十年以上生产性企业，签订1年以上期限劳动合同的，给予50万元奖励，10年内不得转让。"
+    p = one(text)
+    got = {c["field"]: c for c in p.conditions}
+    assert got["operating_period_years"]["value"] == 10 and got["operating_period_years"]["quote"] == "经营期在十年以上"
+    assert got["labor_contract_years"]["value"] == 1 and got["no_transfer_years"]["value"] == 10
+    assert all(c["ask"].endswith("？") for c in got.values())
+    quotes_in_text(p, text)
+
+
+def test_start_year_and_intensity_per_mu_with_sign():
+    from assistant.match.grammar import Unit, read_thresholds
+
+    u = Unit("对我县2014年起新办的企业，投资强度每亩≥50万元的，给予奖励。")
+    read_thresholds(u)
+    got = {c["field"]: (c["op"], c["value"], c["quote"]) for c in u.conditions}
+    assert got == {"establishment_year": (">=", 2014, "2014年起新办"),
+                   "investment_intensity_wan_per_mu": (">=", 50, "每亩≥50万元")}
+
+
+def test_amount_equal_to_a_base_is_a_full_rate():
+    p = one("对新办企业，补助的金额按新增税收地方分享部分的数额确定。")
+    assert p.benefit["rate"] == 100 and p.benefit["base"] == "new_tax_wan"
+
+
+def test_chinese_numeral_year_quote_validates():
+    from assistant.match.rules import quoted_numbers
+
+    assert 10.0 in quoted_numbers("经营期在十年以上") and 2.0 in quoted_numbers("前两年")
+
+
+def test_subject_names_the_kind_of_project_checked_like_an_industry_scope():
+    text = "对投资300万元以上的技改扩建项目，按照固定资产投资额5%给予补助，最高不超过1000万元。"
+    p = one(text)
+    scope = next(c for c in p.conditions if c["field"] == "text")
+    assert scope["any_of"] == ["技改", "扩建"] and scope["quote"] in text and scope["ask"].endswith("？")
+    # a subject without 对, and the next unit of the same grant keeps it
+    found = propose_units("d#3.", "县外具有施工总承包一级资质的建筑业企业将注册地变更到我县的，给予200万元奖励；"
+                                   "5年内，给予地方财力贡献部分不超过60%的奖励。")
+    assert len(found) == 2 and all("建筑业" in next(c for c in f.conditions if c["field"] == "text")["any_of"] for f in found)
+
+
+def test_document_exclusions_and_scope_definitions():
+    from assistant.match.extract import exclusions
+
+    words, where = exclusions(["煤炭采掘、洗选、焦化、火力发电及房地产开发等项目不适用本办法。",
+                               "本政策所扶持的招商引资项目为新建固定资产投资1亿元以上的项目（不包括风电、光伏、抽水蓄能项目；旅游项目放宽至3000万元以上）"])
+    assert words == ["煤炭采掘", "洗选", "焦化", "火力发电", "房地产开发", "风电", "光伏", "抽水蓄能"] and "不适用本办法" in where
+    # the definition of scope is not itself a grant
+    assert propose_units("d#前言", "本政策所扶持的招商引资项目为新建固定资产投资1亿元以上的项目（不包括风电项目；"
+                                    "旅游项目放宽至3000万元以上），财政部门将优惠政策兑现资金纳入次年预算。") == []
+
+
+def test_a_commitment_the_profile_cannot_show_is_asked_never_met():
+    from assistant.match.matcher import check
+    from assistant.match.profile import ProjectProfile
+    from assistant.match.rules import _condition
+
+    p = one("经营期在十年以上的生产性企业，给予50万元奖励。")
+    raw = next(c for c in p.conditions if c["field"] == "operating_period_years")
+    r = check(_condition(raw, "x", "r"), ProjectProfile(region="内江市", industry="制造"))
+    assert r.status == "unknown" and r.ask == "项目承诺的经营期限是否在10年以上？"
