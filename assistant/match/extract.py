@@ -224,7 +224,7 @@ def propose_for_document(store, doc_id: str) -> list[Proposal]:
             read_thresholds(u)
             context[parent] = u.conditions
         out.extend(found)
-    excluded, where = exclusions([c["text"] for c in clauses])
+    excluded, where = exclusions([c.text for c in clauses])
     if excluded:
         cond = {"field": "text", "none_of": excluded, "label": f"不属于本政策排除的项目类型（原文：{where[:40]}{'…' if len(where) > 40 else ''}）",
                 "ask": f"项目是否属于{'、'.join(excluded[:6])}等本政策不适用的类型？"}
