@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import AssistantError
 from ..match.service import DEFAULT_RULE_DIRS
 from ..retrieve import Filters
+from ..vocab.labels import STATUS_LABELS
 from .cite import best_quote, citation
 from .conversation import resolve as resolve_turn
 from .extractive import REFUSAL, Answer, ExtractiveAnswerer
@@ -31,8 +32,10 @@ NOW = re.compile(r"现在|目前|当前|现行|最新|新出|新出台|新发布
 
 def prefer_named(question: str, hits):
     """Hits from a document the question names (《公平竞争审查条例》 ↔ 「公平竞争审查条例什么时候施行」) first, in order."""
+    from ..retrieve.ranker import title_core
+
     def named(h):
-        t = re.sub(r"^中华人民共和国|（[^）]*）$|\([^)]*\)$", "", h.chunk.title)
+        t = title_core(h.chunk.title)
         return len(t) >= 4 and t in question
     return sorted(hits, key=lambda h: not named(h)) if any(named(h) for h in hits) else hits
 
@@ -89,6 +92,13 @@ class ChatAnswerer:
                 + "\n".join(c.text for c in self.retriever.chunks)
             self._kb_snap = snap
         return self._kb
+
+    def _docs(self) -> dict:
+        """doc id → its metadata, once per index snapshot."""
+        if getattr(self, "_docs_snap", None) != self.retriever._snapshot:
+            self._doc_meta = {c.doc_id: c.meta for c in self.retriever.chunks}
+            self._docs_snap = self.retriever._snapshot
+        return self._doc_meta
 
     def _clause_citation(self, clause_id: str, as_of: date | None, question: str = "", whole: bool = False):
         from ..retrieve.hybrid import article_id
@@ -165,7 +175,7 @@ class ChatAnswerer:
             lapsed = self._lapsed_named(q, filters)
             if lapsed is not None:
                 return lapsed
-        ok = reason is None and bool(hits) and self.extractive.answerable(q, hits, filters)
+        ok = reason is None and bool(hits) and self.extractive.answerable(q, hits)
         a = replace(self.extractive.compose(q, hits, ok, as_of=filters.as_of), notice=notice)
         if ok:
             return a
@@ -185,15 +195,16 @@ class ChatAnswerer:
         as_of = filters.as_of
         if NOW.search(q):
             return None
-        named = {c.doc_id for c in self.retriever.chunks if places(c.meta.region) and places(c.meta.region)[-1] in q}  # the most specific place
-        if not named or any(c.meta.status(as_of) == "in_force" for c in self.retriever.chunks if c.doc_id in named):
+        docs = self._docs()
+        named = {d for d, m in docs.items() if places(m.region) and places(m.region)[-1] in q}  # the most specific place
+        if not named or any(docs[d].status(as_of) == "in_force" for d in named):
             return None
         hits = [h for h in self.retriever.search(q, k=30, filters=replace(filters, include_inactive=True)) if h.chunk.doc_id in named][:8]
         if not hits or not _years_fit(q, hits[:5]) or not self.extractive.answerable(q, hits):
             return None
         a = self.extractive.compose(q, hits, True, as_of=as_of)
         m = hits[0].chunk.meta
-        state = {"repealed": "已废止", "expired": "已失效", "not_yet_effective": "尚未施行"}.get(m.status(as_of), m.status(as_of))
+        state = STATUS_LABELS.get(m.status(as_of), m.status(as_of))
         until = m.repealed or m.expires
         warn = (f"注意：《{hits[0].chunk.title}》在 {as_of} {state}" + (f"（{until}）" if until else "")
                 + "，以下是它在有效期内的规定，仅供了解，不能作为现行依据；请向当地确认是否有接续政策。")
@@ -401,7 +412,7 @@ class ChatAnswerer:
             if fl.kind == "red_flag":
                 lines.append(f"风险提示：{fl.issue}（{fl.rule}）")
         for p in [] if lapsed_note else result.summary.inactive_policies:
-            lines.append(f"注意：《{p.title}》在该日{ {'repealed': '已废止', 'expired': '已失效', 'not_yet_effective': '尚未施行'}.get(p.status, p.status) }。")
+            lines.append(f"注意：《{p.title}》在该日{STATUS_LABELS.get(p.status, p.status)}。")
         if cites:
             lines += ["", "依据："] + [f"{i}. {c.display()}：「{c.quote}」[{i}]" for i, c in enumerate(cites, 1)]
         if lapsed_note:

@@ -78,11 +78,9 @@ class ExtractiveAnswerer:
         self.retriever = retriever
         self.cite = cite
 
-    def answerable(self, question: str, hits, filters: Filters | None = None) -> bool:
+    def answerable(self, question: str, hits) -> bool:
         """Exact cosine between the question and the top clauses (cached vectors), not the ANN's estimate:
-        an approximate index may miss a neighbour and the margin here is thin. (`filters` is accepted for callers
-        that have them; counting the nearest allowed clause whatever its rank answered 5 more blind unanswerable
-        questions on the gate, so it stays off.)"""
+        an approximate index may miss a neighbour and the margin here is thin."""
         if not hits:
             return False
         embedder = self.retriever.index.embedder
@@ -92,9 +90,7 @@ class ExtractiveAnswerer:
 
     def ask(self, question: str, history: list[str] | None = None, filters: Filters | None = None) -> Answer:
         resolved = resolve(question, history or [])
-        filters = filters or Filters()
-        hits = self.retriever.search(resolved, k=8, filters=filters)
-        return self.compose(resolved, hits, self.answerable(resolved, hits, filters), as_of=filters.as_of)
+        return self.compose(resolved, self.retriever.search(resolved, k=8, filters=filters), as_of=filters.as_of if filters else None)
 
     def compose(self, resolved: str, hits, ok: bool | None = None, as_of=None) -> Answer:
         """The answer from already retrieved hits; `ok` when answerability was already judged on them.
