@@ -20,7 +20,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from assistant.answer.intent import classify  # noqa: E402
+from assistant.answer.intent import classify_by_rules  # noqa: E402
 from assistant.answer.intent_model import CLASSES, IntentModel, vectorise  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def main(argv=None) -> int:
             if k != f:
                 continue
             got = model.predict(q)[0]
-            rule = classify(q).intent
+            rule = classify_by_rules(q).intent
             rule = rule if rule in CLASSES else "fact"
             per[kind][0] += 1
             per[kind][1] += got == kind

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import zlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,29 +20,31 @@ import numpy as np
 PATH = Path(__file__).with_name("data") / "intent-model.npz"
 DIM = 1 << 18
 CLASSES = ("compliance", "incentive", "fact")
-_SPACE = re.compile(r"[\s\u3000]+")
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 
 
 def grams(text: str) -> Counter:
-    """Hashed character 1–3-grams; digits folded to one symbol (amounts differ, their role does not)."""
-    t = _NUM.sub("0", _SPACE.sub("", text))
-    out: Counter = Counter()
-    for n in (1, 2, 3):
-        for i in range(len(t) - n + 1):
-            out[zlib.crc32(t[i : i + n].encode("utf-8")) & (DIM - 1)] += 1
-    return out
+    """The review model's hashed character 1–3-grams, whitespace removed first and digits then folded to one symbol
+    (amounts differ, their role does not)."""
+    from ..review.model import _KEEP
+    from ..review.model import grams as hashed
+
+    return hashed(_NUM.sub("0", _KEEP.sub("", text)), DIM)
 
 
-def vectorise(texts: list[str]) -> np.ndarray:
-    x = np.zeros((len(texts), DIM), dtype=np.float32)
+def vectorise(texts: list[str]):
+    """Sparse rows (scipy CSR) of log-scaled, L2-normalised gram counts, for training."""
+    from scipy.sparse import csr_matrix
+
+    rows, cols, vals = [], [], []
     for i, t in enumerate(texts):
         g = grams(t)
-        for b, c in g.items():
-            x[i, b] = 1.0 + math.log(c)
-        norm = float(np.linalg.norm(x[i])) or 1.0
-        x[i] /= norm
-    return x
+        w = np.array([1.0 + math.log(c) for c in g.values()])
+        w /= float(np.linalg.norm(w)) or 1.0
+        rows += [i] * len(g)
+        cols += list(g.keys())
+        vals += w.tolist()
+    return csr_matrix((vals, (rows, cols)), shape=(len(texts), DIM), dtype=np.float64)
 
 
 @dataclass(frozen=True)

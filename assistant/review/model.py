@@ -32,13 +32,13 @@ ARTICLE_OVERRIDE = 0.60
 _KEEP = re.compile(r"[\s\u3000]+")
 
 
-def grams(text: str) -> Counter:
-    """Hashed character 1–3-grams of a clause (whitespace removed)."""
+def grams(text: str, dim: int = DIM) -> Counter:
+    """Hashed character 1–3-grams of a clause (whitespace removed), in `dim` buckets (a power of two)."""
     t = _KEEP.sub("", text)
     out: Counter = Counter()
     for n in (1, 2, 3):
         for i in range(len(t) - n + 1):
-            out[zlib.crc32(t[i : i + n].encode("utf-8")) & (DIM - 1)] += 1
+            out[zlib.crc32(t[i : i + n].encode("utf-8")) & (dim - 1)] += 1
     return out
 
 
