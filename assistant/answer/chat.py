@@ -190,7 +190,7 @@ class ChatAnswerer:
     def _lapsed_named(self, q: str, filters: Filters) -> Answer | None:
         """The question names a place (柳河, 临港 …) whose documents in the KB are all out of force on the date: answer
         from those documents, opening with their status and dates — never as 现行依据."""
-        from ..retrieve.ranker import places
+        from ..vocab.regions import place_names as places
 
         as_of = filters.as_of
         if NOW.search(q):
@@ -306,7 +306,8 @@ class ChatAnswerer:
         return None
 
     def _regions(self):
-        from ..match.service import _split_region, load_rules
+        from ..match.service import load_rules
+        from ..vocab.regions import region_units
 
         rule_dirs = [d for d in self.rule_dirs if d.exists()]
         if not rule_dirs:
@@ -315,7 +316,7 @@ class ChatAnswerer:
         for rf in load_rules(rule_dirs, self.retriever.index.store):
             if not rf.region:
                 continue
-            for part in _split_region(rf.region) + [rf.region]:
+            for part in region_units(rf.region) + [rf.region]:
                 aliases[part] = rf.region
                 short = re.sub(r"(?:地区|县|市|区)$", "", part)
                 if len(short) >= 2 and not short.endswith("省"):

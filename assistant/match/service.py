@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..documents.model import DocMeta
 from ..errors import AssistantError
+from ..vocab.regions import region_units
 from . import screen
 from .matcher import Match, apply_stacking, evaluate, fmt
 from .profile import ProjectProfile
@@ -40,7 +41,6 @@ def load_rules(dirs, store, skipped: list[str] | None = None) -> list[RuleFile]:
     return files
 
 
-AUTONOMOUS = ("内蒙古", "广西", "西藏", "宁夏", "新疆")
 # 「地区」 is dropped from a name longer than this (「大兴安岭地区」 → 「大兴安岭」, but 「地区」 alone stays); hand-set
 STRIP_DIQU_ABOVE = 4
 # a unit this short or shorter (「区」「市」 fragments) never matches by containment: only whole 2-character names match
@@ -54,18 +54,9 @@ def _region_match(asked: str, region: str | None) -> bool:
     asked = asked.replace("地区", "") if asked.endswith("地区") and len(asked) > STRIP_DIQU_ABOVE else asked
     if asked in region or region.replace("地区", "") in asked:
         return True
-    units = _split_region(region)
-    mine = _split_region(asked)
+    units = region_units(region)
+    mine = region_units(asked)
     return bool(mine) and (mine[-1] in units or any(mine[-1] in u or u in mine[-1] for u in units if len(u) > MIN_CONTAINED_UNIT))
-
-
-def _split_region(region: str) -> list[str]:
-    import re
-
-    text = re.sub(r"（[^）]*）", "", region).replace("维吾尔", "").replace("壮族", "").replace("回族", "")
-    for name in AUTONOMOUS:
-        text = text.replace(name + "自治区", "").removeprefix(name)
-    return [p for p in re.findall(r"[\u4e00-\u9fa5]{1,8}?(?:自治州|地区|新区|开发区|示范区|省|市|盟|州|县|旗|区)|临港", text) if len(p) >= 2]
 
 
 def rule_dirs_for(index, rule_dirs=DEFAULT_RULE_DIRS) -> list[Path]:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..index.tokenize import tokenize
+from ..vocab.regions import place_names as places
 
 DATA = Path(__file__).with_name("data") / "ranker.json"
 
@@ -40,7 +41,6 @@ FEATURES = (
 )
 
 _TITLE_NOISE = re.compile(r"^中华人民共和国|（[^）]*）$|\([^)]*\)$|[《》“”\"\s]")
-_PLACE = re.compile(r"(.{2,}?)(?:特别行政区|自治区|自治州|自治县|省|市|县|区|新区|地区|开发区)")
 
 
 def _bigrams(text: str) -> set[str]:
@@ -54,14 +54,6 @@ def title_core(title: str) -> str:
     while prev != title:
         prev, title = title, _TITLE_NOISE.sub("", title)
     return title
-
-
-@lru_cache(maxsize=1024)
-def places(region: str | None) -> tuple[str, ...]:
-    """'吉林省柳河县' → ('吉林', '柳河'); '全国' → ()."""
-    if not region or region == "全国":
-        return ()
-    return tuple(dict.fromkeys(m.group(1)[-4:] for m in _PLACE.finditer(region) if len(m.group(1)) >= 2)) or (region,)
 
 
 @dataclass(frozen=True)
