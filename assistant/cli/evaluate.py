@@ -41,6 +41,9 @@ def cmd_eval(args) -> int:
     if bad:
         print(f"policy-assistant eval: 参数错误：未知评测 {'、'.join(bad)}；可选 {' '.join(SUITES)}", file=sys.stderr)
         return 2
+    if "feedback" in args.suites and args.feedback is None:
+        print("policy-assistant eval: 参数错误：评测 feedback 需要反馈文件（--feedback FILE，由 policy-assistant history feedback 导出）", file=sys.stderr)
+        return 2
     settings = EvalSettings(suites=tuple(args.suites) or SUITES, quick=args.quick, index=args.index, embedder=args.embedder,
                             stard_limit=args.stard_limit, naive=not args.no_naive, llm=from_args(args), llm_limit=args.llm_limit,
                             feedback=args.feedback)

@@ -52,3 +52,8 @@ def test_export_without_history_says_so(tmp_path):
     r = subprocess.run([sys.executable, "-m", "assistant.cli.main", "history", "feedback", "--audit", str(tmp_path / "none.sqlite")],
                        capture_output=True, text=True)
     assert r.returncode == 1 and "找不到对话记录" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_feedback_suite_without_a_file_is_one_line():
+    r = subprocess.run([sys.executable, "-m", "assistant.cli.main", "eval", "feedback", "--history", "none"], capture_output=True, text=True)
+    assert r.returncode == 2 and "需要反馈文件" in r.stderr and len(r.stderr.strip().splitlines()) == 1
