@@ -12,10 +12,9 @@ from datetime import date
 
 from ..index.tokenize import tokenize
 from ..vocab.labels import STATUS_LABELS
+from .answer_type import figure_kind, states
 
 SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
-FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万元|元|%|‰|倍|亩|年|个月|日|个工作日|天)|[一二三四五六七八九十百千万]+(?:万元|亿元|元|年|个月|日|个工作日)")
-ASKS_FIGURE = re.compile(r"多少|几|多久|多长|金额|比例|标准|上限|最高|期限|时限")
 MAX_QUOTE = 220
 
 
@@ -95,7 +94,7 @@ def best_quote(text: str, question: str, terms: set[str] | None = None) -> str:
     """The verbatim span of a clause that answers the question: most shared terms; figures when it asks how much;
     a lead-in ending in 「：」 extended over its items."""
     terms = terms if terms is not None else set(tokenize(question))
-    want_figure = bool(ASKS_FIGURE.search(question))
+    kind = figure_kind(question)
     best, best_score = None, -1e9
     for m in SENTENCE.finditer(text):
         sent = m.group(0).strip()
@@ -105,7 +104,7 @@ def best_quote(text: str, question: str, terms: set[str] | None = None) -> str:
         span = text[s:e].strip()
         toks = set(tokenize(span))
         score = len(toks & terms) + 0.001 * min(len(span), 80)
-        if want_figure and FIGURE.search(span):
+        if kind and states(span, kind):
             score += 2
         if sent.endswith(("：", ":")) and span == sent:
             score -= 1  # a bare lead-in says nothing

@@ -90,3 +90,11 @@ def test_dead_reranker_keeps_the_first_stage_order_with_a_notice(real_retriever)
     a = chat.ask("公平竞争审查条例什么时候施行？")
     assert a.answerable and a.citations[0].clause_id == "fair-competition-review-regulation-2024#第二十七条"
     assert "重排序服务不可用" in a.notice
+
+
+def test_how_much_question_needs_a_clause_that_states_the_figure(chat):
+    # 政府采购法第二十七条 leaves the 公开招标 threshold to the State Council and the provinces: no figure to quote
+    a = chat.ask("政府采购货物和服务项目，公开招标的数额标准是多少万元？")
+    assert a.intent == "out_of_scope" and not a.answerable and "金额或标准" in a.answer
+    b = chat.ask("依法必须招标的项目，招标文件发出到投标截止最短多少天？")
+    assert b.answerable and "二十日" in b.conclusion
