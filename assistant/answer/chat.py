@@ -12,7 +12,7 @@ Every answer rests on indexed clauses; quotes are verbatim.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +25,9 @@ from .answer_type import asked, states
 from .cite import best_quote, citation
 from .conversation import resolve as resolve_turn
 from .extractive import REFUSAL, Answer, ExtractiveAnswerer
+from .verdict_model import evidence as verdict_evidence
+from .verdict_model import load as load_verdict_model
+from .verdict_model import prohibition_quote
 from .intent import COMPLIANCE, FACT, INCENTIVE, INTENT_CN, OUT_OF_SCOPE, classify, extract_profile
 
 YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -284,17 +287,30 @@ class ChatAnswerer:
                 verdict = "可以"
                 conclusion = (f"可以。按所述方式（{measure}）不属于公平竞争审查标准禁止的情形；"
                               f"所依据的是{cites[0].label if cites else '、'.join(lawful[0].articles)}的除外表述。")
+            hits = self.retriever.search(q, k=8, filters=filters)
+            ev = verdict_evidence(q, hits, self.retriever, getattr(self.detector, "model", None))
+            vm = load_verdict_model()
+            p = vm.probability(q, ev) if vm is not None and not lawful else None
+            if lawful:
+                pass
+            elif p is not None and p >= vm.threshold and ev.prohibiting_id is not None:
+                h = next(h for h in hits if h.chunk.chunk_id == ev.prohibiting_id)
+                c = citation(h.chunk, prohibition_quote(h.chunk.text, measure), as_of)
+                seen.add(c.clause_id)
+                cites.append(c)
+                verdict = "不能"
+                conclusion = (f"不能。审查标准未列出“{measure}”，但它与{c.label}的禁止性规定相抵触：「{c.quote}」。"
+                              "（据检索到的条款判断，须人工核实。）")
             else:
                 verdict = "有条件可以"
                 conclusion = (f"有条件可以：审查标准中未发现“{measure}”所禁止的情形；前提是面向所有符合条件的经营者、"
                               "不以在本地注册纳税等为条件、有法律法规依据，并经公平竞争审查。")
-            hits = self.retriever.search(q, k=8, filters=filters)
             for h in hits[:3]:
                 if h.chunk.chunk_id not in seen:
                     seen.add(h.chunk.chunk_id)
                     cites.append(citation(h.chunk, best_quote(h.chunk.text, q), as_of))
             lines = [conclusion]
-            details = {"findings": []}
+            details = {"findings": [], "evidence": asdict(ev), "prohibited_p": None if p is None else round(p, 3)}
         lines = [l for l in lines if l] + ["", "依据："] + [f"{i}. {c.display()}：「{c.quote}」[{i}]" for i, c in enumerate(cites, 1)]
         return Answer("\n".join(lines), True, tuple(cites), q, intent=COMPLIANCE, verdict=verdict, conclusion=conclusion,
                       details=details)

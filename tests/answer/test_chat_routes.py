@@ -98,3 +98,10 @@ def test_how_much_question_needs_a_clause_that_states_the_figure(chat):
     assert a.intent == "out_of_scope" and not a.answerable and "金额或标准" in a.answer
     b = chat.ask("依法必须招标的项目，招标文件发出到投标截止最短多少天？")
     assert b.answerable and "二十日" in b.conclusion
+
+
+def test_measure_outside_the_standards_is_held_to_the_prohibiting_clause(chat):
+    a = chat.ask("政府采购货物招标，从发出招标文件到投标截止只留15天，行不行？")
+    assert a.verdict == "不能" and "须人工核实" in a.conclusion
+    assert a.citations[0].clause_id == "government-procurement-law-2014#第三十五条" and "不得少于二十日" in a.citations[0].quote
+    assert a.details["prohibited_p"] >= 0.5 and a.details["evidence"]["prohibiting_id"] == a.citations[0].clause_id
