@@ -18,11 +18,13 @@ from __future__ import annotations
 import re
 
 WINDOW = 16  # characters either side of a hit searched for 不得/禁止…; since the first detector (cacd517)
-PROHIBITION = re.compile(r"(?:不得|禁止|严禁|杜绝|不应|不准|取消|清理)(?:要求|以|将|把|设置|设立|强制|限定|指定|对|因|作为|排斥|限制|变相|违规|在|给予)")
+PROHIBITION = re.compile(r"(?:不得|禁止|严禁|杜绝|不应|不准|取消|清理)(?:要求|以|将|把|设置|设立|强制|限定|指定|对|因|作为|排斥|限制|变相|违规|在|给予|承诺|组织|附加)")
 # inside a long hit only the administration's own duties count (不得要求供应商…), not duties put on the investor (不得将注册地迁出)
-DUTY = re.compile(r"(?:不得|禁止|严禁|不应|不准)(?:要求|设置|设立|强制|限定|指定|排斥|限制|以)")
-ABSENT = re.compile(r"不(?:区分|限于?|以|对|涉及|受|作为|要求|设置?)|无需|无须|均不")
+DUTY = re.compile(r"(?:不得|禁止|严禁|不应|不准)(?:要求|设置|设立|强制|限定|指定|排斥|限制|以|承诺|组织|将[^。；]{0,30}作为[^。；]{0,12}条件)")
+ABSENT = re.compile(r"不(?:区分|限于?|以|对|涉及|受|作为|要求|设置?|另行|开展|发布|披露|附加|作扩大|与[^。；]{0,12}挂钩)|无需|无须|均不")
 LEGAL_BASIS = re.compile(r"(?:依照|按照|根据|依据|执行|落实)(?:国家|法律|行政法规|国务院|《[^》]{0,30}(?:法|条例)》)")
+# …or follows it in the same sentence as the rule it is carried out under (「即征即退依照财政部…的规定执行」)
+EXECUTED_UNDER = re.compile(r"(?:依照|按照|根据)(?:国家|国务院|财政部|[^。；，]{0,10}部)[^。；，]{0,30}(?:规定|目录|办法)(?:执行|办理)")
 BASIS_REACH = 24  # a legal basis counts when it precedes the hit by at most this many characters, in the same sentence
 SENTENCE_END = re.compile(r"[。；;！？\n]")
 
@@ -35,9 +37,9 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
 
 def lawful(text: str, start: int, end: int) -> bool:
     """True when the hit text[start:end] sits in lawful context (see the module docstring)."""
-    if PROHIBITION.search(text, max(0, start - WINDOW), start + WINDOW) or DUTY.search(text, start, end):
-        return True
     left, right = _sentence(text, start, end)
+    if PROHIBITION.search(text, max(0, start - WINDOW), start + WINDOW) or DUTY.search(text, start, min(right, end + WINDOW)):
+        return True
     if ABSENT.search(text, max(left, start - WINDOW // 2), min(end, right)):
         return True
-    return bool(LEGAL_BASIS.search(text, max(left, start - BASIS_REACH), start))
+    return bool(LEGAL_BASIS.search(text, max(left, start - BASIS_REACH), start)) or bool(EXECUTED_UNDER.search(text, end, right))

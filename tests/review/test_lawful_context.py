@@ -19,6 +19,12 @@ PAIRS = [
      "采购人可以在采购需求中明确售后响应时间，但不得要求供应商在本地设立机构。"),
     ("对新落户企业免收城市基础设施配套费。",
      "对保障性租赁住房项目，依照国家规定免收城市基础设施配套费。"),
+    ("甲方承诺对乙方给予税收返还。",
+     "招商引资合同不得承诺税收返还等违法优惠。"),
+    ("对园区软件企业销售的软件产品实行增值税即征即退。",
+     "软件产品增值税即征即退依照财政部、国家税务总局的规定执行，地方不另设比例。"),
+    ("投标人须在本县设立分支机构。",
+     "采购人可以要求售后响应时限，但不得将在本县设立分支机构作为投标条件。"),
 ]
 
 
@@ -42,3 +48,13 @@ def test_duty_put_on_the_investor_is_not_lawful_context(patterns):
 def test_legal_basis_must_be_in_the_same_sentence(patterns):
     text = "企业依照国家规定享受税收优惠。对其缴纳增值税的地方留成部分再给予50%奖励。"
     assert patterns.review_clause(DraftClause(1, "x", text))
+
+
+def test_a_rule_carried_out_under_must_be_named_right_after_the_verb():
+    # 「根据用电量…，如国家电价调整，按新规定执行」 is no legal basis for the discount itself
+    text = "对大工业用户实施倒阶梯输配电价，根据年度实际用电量超额累进下调，如国家电价调整，按新规定执行。"
+    assert patterns_flag(text)
+
+
+def patterns_flag(text: str) -> bool:
+    return bool(Detector(model=None).review_clause(DraftClause(1, "x", text)))
