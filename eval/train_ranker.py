@@ -1,11 +1,12 @@
 """Train the linear ranker (assistant/retrieve/ranker.py) on question→clause pairs written by others; report it
 cross-validated next to plain fusion; write assistant/retrieve/data/ranker.json.
 
-    .venv/bin/python eval/train_ranker.py [--write] [--sets samr,dev2,own] [--stard]
+    .venv/bin/python eval/train_ranker.py [--write] [--sets samr,dev2,dev3,own] [--stard]
 
 Training sets (never the blind ones):
 - samr: ../shared/eval/fcr-qa-dev.jsonl — SAMR's own Q&A; gold = the 条例/实施办法 articles its answer cites.
-- dev2: eval/dev2/qa_dev2.yaml — officer questions written by a helper who saw only ../shared/corpus.
+- dev2, dev3: eval/dev2/qa_dev2.yaml, eval/dev3/qa_dev3.yaml — officer questions written by two helpers who saw only
+  ../shared/corpus (different authors: the "other sets" column scores one with a ranker trained without it).
 - own: the project's own policy QA (reported, not trained on by default: we wrote it while tuning).
 - stard: STARD train split over its statutes (../shared/benchmarks/stard), when its index is cached.
 Evaluation: leave-one-set-out and 5-fold by question inside the pooled sets; article-level R@5 as in the blind suite.
@@ -48,7 +49,7 @@ def samr(shared: Path) -> list[tuple[str, list[str]]]:
     return out
 
 
-def dev2(path: Path) -> list[tuple[str, list[str]]]:
+def dev_set(path: Path) -> list[tuple[str, list[str]]]:
     from assistant.evaluate.blind import load_questions
 
     return [(q.question, list(q.gold)) for q in load_questions(path) if q.gold]
@@ -124,8 +125,7 @@ def folds(rows, k: int = 5):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
-    ap.add_argument("--sets", default="samr,dev2", help="training sets (own is always reported, trained on only if listed)")
-    ap.add_argument("--dev2", type=Path, default=REPO / "eval" / "dev2" / "qa_dev2.yaml")
+    ap.add_argument("--sets", default="samr,dev2,dev3", help="training sets (own is always reported, trained on only if listed)")
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--stard", action="store_true", help="also STARD (train is trainable as stard_train; dev only reported)")
     ap.add_argument("--write", action="store_true", help="write assistant/retrieve/data/ranker.json (trained on --sets)")
@@ -137,8 +137,10 @@ def main(argv=None) -> int:
     index = policy_index(EvalSettings(shared=args.shared))
     retriever = HybridRetriever(index, ranker=None)
     sets = {"samr": samr(args.shared), "own": own()}
-    if args.dev2.exists():
-        sets["dev2"] = dev2(args.dev2)
+    for name in ("dev2", "dev3"):
+        path = REPO / "eval" / name / f"qa_{name}.yaml"
+        if path.exists():
+            sets[name] = dev_set(path)
     data = {name: rows_for(retriever, qs) for name, qs in sets.items()}
     if args.stard:
         for split in ("train", "dev"):
