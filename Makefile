@@ -7,7 +7,7 @@ INDEX ?= indexes/demo
 REF_INDEX ?= indexes/reference
 SHARED ?= ../shared
 # pure modules whose docstring examples run as tests (--doctest-modules); add a module here when you give it examples
-DOCTESTS := assistant/vocab assistant/match/units.py assistant/match/matcher.py assistant/answer/answer_type.py assistant/match/profile.py assistant/documents/dates.py \
+DOCTESTS := assistant/vocab assistant/match/units.py assistant/match/matcher.py assistant/answer/answer_type.py assistant/answer/document_names.py assistant/match/profile.py assistant/documents/dates.py \
   assistant/documents/region.py assistant/documents/supersede.py assistant/documents/meta.py assistant/documents/parse.py \
   assistant/retrieve/fusion.py assistant/retrieve/filters.py assistant/retrieve/expand.py assistant/index/tokenize.py \
   assistant/index/store.py assistant/index/cache.py assistant/review/names.py assistant/review/exceptions.py assistant/review/lawful_context.py \
