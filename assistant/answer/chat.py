@@ -23,6 +23,7 @@ from ..vocab.labels import STATUS_LABELS
 from .answer_type import NAMES as FIGURE_NAMES
 from .answer_type import asked, states
 from .cite import best_quote, citation
+from .document_names import doc_numbers, held, named_documents
 from .conversation import resolve as resolve_turn
 from .extractive import REFUSAL, Answer, ExtractiveAnswerer
 from .verdict_model import evidence as verdict_evidence
@@ -132,6 +133,13 @@ class ChatAnswerer:
         for t in TITLE.findall(question):
             if not _held(t, titles):  # named but not held (a document the KB only mentions is not held either)
                 return f"知识库中没有《{t}》"
+        for t in named_documents(question):  # named without 《》
+            if not held(t, titles):
+                return f"知识库中没有《{t}》"
+        numbers = {c.doc_number for c in self.retriever.chunks if c.doc_number}
+        for n in doc_numbers(question):
+            if not any(n in x or x in n for x in numbers):
+                return f"知识库中没有文号为{n}的文件"
         return None
 
     # ---- entry point ---------------------------------------------------------------------------------------------
@@ -167,8 +175,10 @@ class ChatAnswerer:
         hits = prefer_named(q, hits[:8])
         if reason is None and hits:
             years = YEAR.findall(q)
-            if years:
-                seen = " ".join(h.chunk.text + h.chunk.title + str(h.chunk.meta.effective or h.chunk.meta.published or "") for h in hits[:5])
+            if years:  # a year the question names must appear in the clauses found, lapsed documents included
+                wide = self.retriever.search(q, k=5, filters=replace(filters, include_inactive=True)) if filters.as_of else hits
+                seen = " ".join(h.chunk.text + h.chunk.title + str(h.chunk.meta.effective or h.chunk.meta.published or "")
+                                for h in list(hits[:5]) + list(wide))
                 missing = [y for y in years if y not in seen]
                 if missing:
                     reason = f"现有文件中没有 {missing[0]} 年的相关内容"
@@ -205,10 +215,13 @@ class ChatAnswerer:
             return None
         docs = self._docs()
         named = {d for d, m in docs.items() if places(m.region) and places(m.region)[-1] in q}  # the most specific place
-        if not named or any(docs[d].status(as_of) == "in_force" for d in named):
+        if not named:
             return None
         hits = [h for h in self.retriever.search(q, k=30, filters=replace(filters, include_inactive=True)) if h.chunk.doc_id in named][:8]
-        if not hits or not _years_fit(q, hits[:5]) or not self.extractive.answerable(q, hits):
+        # the place's clause that answers best belongs to a document out of force (others of the place may be in force)
+        if not hits or hits[0].chunk.meta.status(as_of) == "in_force":
+            return None
+        if not _years_fit(q, hits[:5]) or not self.extractive.answerable(q, hits):
             return None
         a = self.extractive.compose(q, hits, True, as_of=as_of)
         m = hits[0].chunk.meta

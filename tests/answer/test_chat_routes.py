@@ -105,3 +105,11 @@ def test_measure_outside_the_standards_is_held_to_the_prohibiting_clause(chat):
     assert a.verdict == "不能" and "须人工核实" in a.conclusion
     assert a.citations[0].clause_id == "government-procurement-law-2014#第三十五条" and "不得少于二十日" in a.citations[0].quote
     assert a.details["prohibited_p"] >= 0.5 and a.details["evidence"]["prohibiting_id"] == a.citations[0].clause_id
+
+
+def test_documents_named_without_brackets_or_by_number_must_be_held(chat):
+    for q in ("高新技术企业认定管理办法里研发费用比例要求是什么？", "国办发〔2019〕99号文件对园区用地有什么要求？"):
+        a = chat.ask(q)
+        assert a.intent == "out_of_scope" and not a.answerable and "知识库中没有" in a.answer, q
+    a = chat.ask("招投标法里依法必须招标的项目，招标文件发出到投标截止最短多少天？")  # an abbreviation of a held law
+    assert a.answerable
