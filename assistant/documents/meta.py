@@ -114,7 +114,26 @@ def infer(meta: DocMeta) -> DocMeta:
             kind = "rule"
         else:
             kind = "notice"
-    return replace(meta, level=level, region=region, kind=kind)
+    expires = meta.expires or plan_end(meta.title)
+    return replace(meta, level=level, region=region, kind=kind, expires=expires)
+
+
+PLAN_SPAN = re.compile(r"(?:规划|方案|计划|纲要)[^）)]{0,12}[（(]\s*(\d{4})\s*[-—–~至到]\s*(\d{4})\s*年?\s*[）)]|[（(]\s*(\d{4})\s*[-—–~至到]\s*(\d{4})\s*年?\s*[）)]\s*$")
+
+
+def plan_end(title: str) -> str | None:
+    """A plan's period in its title — 《…行动方案（2015-2020）》 — ends its validity on the last day of the last year.
+
+    >>> plan_end("推动建设国际智能制造中心——临港行动方案（2015-2020）")
+    '2020-12-31'
+    >>> plan_end("公平竞争审查条例") is None
+    True
+    """
+    m = PLAN_SPAN.search(title or "")
+    if not m:
+        return None
+    start, end = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return f"{end}-12-31" if start < end else None
 
 
 def read_manifest(folder: Path) -> dict[str, dict]:
