@@ -43,6 +43,22 @@ ASKS_FIGURE = re.compile(r"多少|几|多久|多长|金额|比例|标准|上限|
 NAMES = {"percent": "比例", "area": "面积", "score": "分值", "period": "期限", "money": "金额或标准", "count": "数量"}
 
 
+# outcomes and statistics (实际兑现了多少, 一年有多少门票收入): policy texts set rules, they do not record how they were carried out
+STATISTICS = re.compile(r"实际(?:兑现|拨付|到位|安排|完成|发放|支出|使用|落地|享受|引进|招引|获得)[^，。？]{0,4}?(?:有|了|是)?(?:多少|几)|"
+                        r"(?:一年|每年|去年|今年|当年|上年|历年)(?:能)?(?:有|实现了?|完成了?|收入|兑现了?)多少|累计(?:兑现|拨付|发放|引进)了?(?:多少|几)")
+
+
+def asks_statistics(question: str) -> bool:
+    """The question asks how a policy was carried out (amounts paid, projects funded, revenue), not what it says.
+
+    >>> asks_statistics("临港智能制造专项资金2017年实际拨付了多少个项目？")
+    True
+    >>> asks_statistics("研发实际花了300万，投产后奖励多少？")
+    False
+    """
+    return bool(STATISTICS.search(question))
+
+
 def asked(question: str) -> str | None:
     """The kind of figure the question asks for, or None (not a how-much question)."""
     for kind, rx in ASKED:

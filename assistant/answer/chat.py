@@ -21,7 +21,7 @@ from ..match.service import DEFAULT_RULE_DIRS
 from ..retrieve import Filters
 from ..vocab.labels import STATUS_LABELS
 from .answer_type import NAMES as FIGURE_NAMES
-from .answer_type import asked, states
+from .answer_type import asked, asks_statistics, states
 from .cite import best_quote, citation
 from .document_names import doc_numbers, held, named_documents
 from .conversation import resolve as resolve_turn
@@ -125,6 +125,8 @@ class ChatAnswerer:
         """A reason to refuse before retrieval: the question names a place, a document or a year the KB does not hold."""
         from .conversation import _pos
 
+        if asks_statistics(question):
+            return "政策文件只规定支持措施，不记载执行情况和统计数据"
         kb = self._kb_text()
         for w in _pos().cut(question):
             if w.flag == "ns" and len(w.word) >= 2 and w.word not in kb and w.word[:-1] not in kb:
@@ -151,7 +153,7 @@ class ChatAnswerer:
         try:
             if route.intent == COMPLIANCE:
                 a = self._compliance(q, route.measure, filters)
-            elif route.intent == INCENTIVE:
+            elif route.intent == INCENTIVE and self._not_in_kb(q) is None:
                 a = self._incentive(q, filters)
             else:
                 a = self._fact(q, filters)

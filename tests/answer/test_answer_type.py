@@ -36,3 +36,15 @@ def test_any_figure_when_the_kind_is_unknown():
 ])
 def test_states(text, kind, ok):
     assert states(text, kind) is ok
+
+
+@pytest.mark.parametrize("question,ok", [
+    ("县里去年实际兑现了多少奖励资金？", True),
+    ("开发区一年有多少税收收入？", True),
+    ("项目实际投资2亿元，能奖励多少？", False),
+    ("奖励资金多久兑现？", False),
+])
+def test_asks_statistics(question, ok):
+    from assistant.answer.answer_type import asks_statistics
+
+    assert asks_statistics(question) is ok

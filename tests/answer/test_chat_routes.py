@@ -113,3 +113,8 @@ def test_documents_named_without_brackets_or_by_number_must_be_held(chat):
         assert a.intent == "out_of_scope" and not a.answerable and "知识库中没有" in a.answer, q
     a = chat.ask("招投标法里依法必须招标的项目，招标文件发出到投标截止最短多少天？")  # an abbreviation of a held law
     assert a.answerable
+
+
+def test_outcome_statistics_are_refused_on_every_route(chat):
+    a = chat.ask("柳河县2025年重点产业奖励实际兑现了多少钱？")  # routed as an incentive question
+    assert not a.answerable and "不记载执行情况和统计数据" in a.answer
