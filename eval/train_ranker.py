@@ -102,9 +102,8 @@ def r_at(rows, scorer) -> dict:
     return mean(res)
 
 
-# features no training set can teach: no question written by others has a 示例 document as its gold, so the weight
-# would only learn "never a sample" and bury the demo documents even when a question names their place
-UNTAUGHT = ("sample",)
+# features no training set can teach (none so far); their weights are held at zero
+UNTAUGHT: tuple[str, ...] = ()
 
 
 def fit(rows, c: float = 1.0) -> LinearRanker:
@@ -112,7 +111,8 @@ def fit(rows, c: float = 1.0) -> LinearRanker:
     from sklearn.preprocessing import StandardScaler
 
     x = np.vstack([r[2] for r in rows])
-    x[:, [FEATURES.index(f) for f in UNTAUGHT]] = 0.0
+    if UNTAUGHT:
+        x[:, [FEATURES.index(f) for f in UNTAUGHT]] = 0.0
     y = np.concatenate([r[3] for r in rows])
     # each question weighs the same, however many candidates it has; positives and negatives balanced
     w = np.concatenate([np.where(r[3] > 0, 0.5 / max(1, r[3].sum()), 0.5 / max(1, (r[3] == 0).sum())) for r in rows])

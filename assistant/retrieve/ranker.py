@@ -36,7 +36,7 @@ FEATURES = (
     "item",  # a 款/项 split off an article (not the whole article)
     "length",  # log of the clause length
     "in_force",  # the document is in force today
-    "sample",  # a 示例 document written for the demo
+    "sample",  # a 示例 document written for the demo, and the question does not name its place
     "catalog",  # a catalogue / list (long runs of entries)
 )
 
@@ -119,14 +119,14 @@ def feature_matrix(query: str, ids: list[str], retriever, lexical: dict[str, flo
             1 / math.log2(1 + d_rank[cid]) if cid in d_rank else 0.0,
             heading[i] / h_best,
             len(tb & q_bigrams) / len(tb) if tb else 0.0,
-            float(any(p in query for p in places(m.region))),
+            named := float(any(p in query for p in places(m.region))),
             doc_b.get(c.doc_id, 0.0),
             (doc_d[c.doc_id] - d_best) if c.doc_id in doc_d else -1.0,
             sum(w for t, w in idf.items() if t in ctoks) / q_weight,
             float(bool(re.search(r"条.*?第[一二三四五六七八九十百]+[款项]$", c.chunk_id) or c.lead)),
             math.log(1 + len(c.text)) / 10,
             float(m.status() == "in_force"),
-            float(bool(m.sample)),
+            float(bool(m.sample) and not named),
             float(m.kind in ("catalog", "negative_list")),
         )
     return x

@@ -5,6 +5,8 @@ chat's 「the question names this place」.
 
 >>> region_units("新疆维吾尔自治区塔城地区沙湾县"), place_names("上海市临港地区"), place_names("全国")
 (['塔城地区', '沙湾县'], ('上海', '临港'), ())
+>>> place_names("青川省临江市滨湖经济技术开发区")  # 「滨湖开发区」 in a question
+('青川', '临江', '滨湖')
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from functools import lru_cache
 
 AUTONOMOUS = ("内蒙古", "广西", "西藏", "宁夏", "新疆")
 _UNIT = re.compile(r"[\u4e00-\u9fa5]{1,8}?(?:自治州|地区|新区|开发区|示范区|省|市|盟|州|县|旗|区)|临港")
-_SUFFIX = re.compile(r"(?:自治州|地区|新区|开发区|示范区|省|市|盟|州|县|旗|区)$")
+_SUFFIX = re.compile(r"(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区|自治州|地区|新区|开发区|示范区|省|市|盟|州|县|旗|区)$")
 
 
 def region_units(region: str) -> list[str]:
