@@ -25,6 +25,9 @@ ABSENT = re.compile(r"不(?:区分|限于?|以|对|涉及|受|作为|要求|设�
 LEGAL_BASIS = re.compile(r"(?:依照|按照|根据|依据|执行|落实)(?:国家|法律|行政法规|国务院|《[^》]{0,30}(?:法|条例)》)")
 # …or follows it in the same sentence as the rule it is carried out under (「即征即退依照财政部…的规定执行」)
 EXECUTED_UNDER = re.compile(r"(?:依照|按照|根据)(?:国家|国务院|财政部|[^。；，]{0,10}部)[^。；，]{0,30}(?:规定|目录|办法)(?:执行|办理)")
+# …or the same sentence (to its full stop) treats everyone alike, the regulation's own demand (平等对待)
+EQUAL = re.compile(r"(?:所有|全部|各类|一切)[^。]{0,30}?(?:均可|均适用|适用相同|相同价格|同等|一致|同样适用|一视同仁|平等)|"
+                   r"同样适用|同等(?:申报|采信|适用|对待|享受)|一视同仁|平等(?:对待|适用|享受)|面向所有|统一适用于")
 BASIS_REACH = 24  # a legal basis counts when it precedes the hit by at most this many characters, in the same sentence
 SENTENCE_END = re.compile(r"[。；;！？\n]")
 
@@ -42,4 +45,8 @@ def lawful(text: str, start: int, end: int) -> bool:
         return True
     if ABSENT.search(text, max(left, start - WINDOW // 2), min(end, right)):
         return True
-    return bool(LEGAL_BASIS.search(text, max(left, start - BASIS_REACH), start)) or bool(EXECUTED_UNDER.search(text, end, right))
+    if LEGAL_BASIS.search(text, max(left, start - BASIS_REACH), start) or EXECUTED_UNDER.search(text, end, right):
+        return True
+    stop_left = text.rfind("。", 0, start) + 1
+    stop_right = text.find("。", end)
+    return bool(EQUAL.search(text, stop_left, stop_right if stop_right >= 0 else len(text)))
