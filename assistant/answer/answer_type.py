@@ -45,7 +45,8 @@ NAMES = {"percent": "比例", "area": "面积", "score": "分值", "period": "�
 
 # outcomes and statistics (实际兑现了多少, 一年有多少门票收入): policy texts set rules, they do not record how they were carried out
 STATISTICS = re.compile(r"实际(?:兑现|拨付|到位|安排|完成|发放|支出|使用|落地|享受|引进|招引|获得)[^，。？]{0,4}?(?:有|了|是)?(?:多少|几)|"
-                        r"(?:一年|每年|去年|今年|当年|上年|历年)(?:能)?(?:有|实现了?|完成了?|收入|兑现了?)多少|累计(?:兑现|拨付|发放|引进)了?(?:多少|几)")
+                        r"(?:一年|每年|去年|今年|当年|上年|历年)(?:能)?(?:有|实现了?|完成了?|收入|兑现了?)多少|累计(?:兑现|拨付|发放|引进)了?(?:多少|几)|"
+                        r"(?<![能可会])(?:享受|获得|拿到|领取|领到)了[^，。？]{0,12}?多少")  # what a firm got, not what it can get
 
 
 def asks_statistics(question: str) -> bool:

@@ -23,7 +23,7 @@ from ..vocab.labels import STATUS_LABELS
 from .answer_type import NAMES as FIGURE_NAMES
 from .answer_type import asked, asks_statistics, states
 from .cite import best_quote, citation
-from .document_names import doc_numbers, held, named_documents
+from .document_names import asks_metadata, best_title, doc_numbers, held, named_documents
 from .conversation import resolve as resolve_turn
 from .extractive import REFUSAL, Answer, ExtractiveAnswerer
 from .verdict_model import evidence as verdict_evidence
@@ -33,6 +33,7 @@ from .intent import COMPLIANCE, FACT, INCENTIVE, INTENT_CN, OUT_OF_SCOPE, classi
 
 YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 TITLE = re.compile(r"《([^》]{2,60})》")
+UNKNOWN = re.compile(r"未注明|不详|未知|未见")
 FIGURE_HITS = 5  # a how-much question needs a figure of its kind in one of the top clauses (dev2: 3 of 17 answered unanswerable caught, 1 of 38 fact questions lost)
 NOW = re.compile(r"现在|目前|当前|现行|最新|新出|新出台|新发布")  # asks what holds today: a lapsed document cannot say
 
@@ -191,6 +192,10 @@ class ChatAnswerer:
 
             a = GroundedAnswerer(self.retriever, self.llm).ask(q, filters=filters)
             return replace(a, intent=FACT if a.answerable else OUT_OF_SCOPE, conclusion=a.answer.split("\n", 1)[0])
+        if reason is None and (fields := asks_metadata(q)):
+            meta = self._metadata(q, fields, filters)
+            if meta is not None:
+                return meta
         if reason is None and filters.as_of is not None:
             lapsed = self._lapsed_named(q, filters)
             if lapsed is not None:
@@ -206,6 +211,30 @@ class ChatAnswerer:
         body = a.answer.split("\n", 1)[1] if "\n" in a.answer else ""
         return replace(a, answer="\n".join(lines + ([body] if body else [])), intent=OUT_OF_SCOPE, conclusion=lines[0],
                        details={"reason": reason, "inactive": inactive} if (reason or inactive) else None)
+
+    def _metadata(self, q: str, fields: list[tuple[str, str]], filters: Filters) -> Answer | None:
+        """文号 / 发文单位 / 印发日期 of a document the question names, from the document's record; a fact the record
+        lacks is refused, never guessed from a clause."""
+        titles = sorted({c.title for c in self.retriever.chunks})
+        title = best_title(q, titles)
+        if title is None:
+            return None
+        chunk = next(c for c in self.retriever.chunks if c.title == title)
+        m = chunk.meta
+        values = {"doc_number": chunk.doc_number, "issuer": m.issuer, "published": m.published}
+        values = {k: v for k, v in values.items() if v and not UNKNOWN.search(str(v))}  # 「（发文单位未注明）」 is no value
+        known = [(name, values[f]) for f, name in fields if values.get(f)]
+        missing = [name for f, name in fields if not values.get(f)]
+        c = citation(chunk, best_quote(chunk.text, q), filters.as_of)
+        if not known:
+            conclusion = f"{REFUSAL}。知识库收录的《{title}》没有记载{'、'.join(missing)}"
+            return Answer(f"{conclusion}。", False, (c,), q, intent=OUT_OF_SCOPE, conclusion=conclusion,
+                          details={"reason": f"《{title}》未记载{'、'.join(missing)}"})
+        said = "；".join(f"{name}：{value}" for name, value in known)
+        conclusion = f"《{title}》{said}" + (f"（{'、'.join(missing)}未记载）" if missing else "") + "。"
+        lines = [conclusion, "（据知识库收录的文件信息）", "", "依据：", f"1. {c.display()}：「{c.quote}」[1]"]
+        return Answer("\n".join(lines), True, (c,), q, intent=FACT, conclusion=conclusion,
+                      details={"metadata": dict(known), "missing": missing})
 
     def _lapsed_named(self, q: str, filters: Filters) -> Answer | None:
         """The question names a place (柳河, 临港 …) whose documents in the KB are all out of force on the date: answer

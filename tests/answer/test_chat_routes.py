@@ -118,3 +118,10 @@ def test_documents_named_without_brackets_or_by_number_must_be_held(chat):
 def test_outcome_statistics_are_refused_on_every_route(chat):
     a = chat.ask("柳河县2025年重点产业奖励实际兑现了多少钱？")  # routed as an incentive question
     assert not a.answerable and "不记载执行情况和统计数据" in a.answer
+
+
+def test_document_facts_come_from_its_record_and_missing_ones_are_refused(chat):
+    a = chat.ask("公平竞争审查条例的文号是什么？")
+    assert a.answerable and "国务院令第783号" in a.conclusion and a.details["metadata"] == {"文号": "国务院令第783号"}
+    b = chat.ask("临港国际智能制造中心行动方案（2015-2020）是哪个单位发的文？")  # its record says 发文单位未注明
+    assert not b.answerable and "没有记载发文单位" in b.answer

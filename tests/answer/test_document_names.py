@@ -28,3 +28,12 @@ def test_held_by_most_bigrams():
 
 def test_doc_numbers():
     assert doc_numbers("依据沪府发〔2016〕49号和国务院令第783号") == ["沪府发〔2016〕49号", "国务院令第783号"]
+
+
+def test_best_title_by_written_core_or_bigrams():
+    from assistant.answer.document_names import best_title
+
+    assert best_title("公平竞争审查条例的文号是什么？", TITLES) == "公平竞争审查条例"
+    assert best_title("上海双特政策若干意见是哪天印发的？", TITLES) == TITLES[2]  # 7 of its 9 bigrams
+    assert best_title("招投标法是哪个部门制定的？", TITLES) is None  # four characters name nothing safely
+    assert best_title("海南自贸港建设总体方案的文号？", TITLES) is None
