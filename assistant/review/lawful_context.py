@@ -27,8 +27,7 @@ LEGAL_BASIS = re.compile(r"(?:依照|按照|根据|依据|执行|落实)(?:国�
 EXECUTED_UNDER = re.compile(r"(?:依照|按照|根据)(?:国家|国务院|财政部|[^。；，]{0,10}部)[^。；，]{0,30}(?:规定|目录|办法)(?:执行|办理)")
 # …or the same sentence (to its full stop) treats everyone alike, the regulation's own demand (平等对待)
 EQUAL = re.compile(r"(?:所有|全部|各类|一切)[^。]{0,30}?(?:均可|均适用|适用相同|相同价格|同等|一致|同样适用|一视同仁|平等)|"
-                   r"同样适用|同等(?!条件)(?:的)?(?:申报|采信|适用|对待|享受|待遇|政策)|一视同仁|平等(?:对待|适用|享受|申请|参与)|"
-                   r"(?:适用|执行)(?:同一|相同|统一)的?标准|面向所有|统一适用于|(?:不论|无论)[^。]{0,20}?均可")  # never 「同等条件下优先」
+                   r"同样适用|同等(?:申报|采信|适用|对待|享受)|一视同仁|平等(?:对待|适用|享受)|面向所有|统一适用于")
 BASIS_REACH = 24  # a legal basis counts when it precedes the hit by at most this many characters, in the same sentence
 SENTENCE_END = re.compile(r"[。；;！？\n]")
 
