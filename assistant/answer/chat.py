@@ -33,6 +33,7 @@ from .intent import COMPLIANCE, FACT, INCENTIVE, INTENT_CN, OUT_OF_SCOPE, classi
 
 YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 TITLE = re.compile(r"《([^》]{2,60})》")
+RELATED = 2  # clauses of other documents retrieved for a compliance question, cited after the standard's own
 UNKNOWN = re.compile(r"未注明|不详|未知|未见")
 FIGURE_HITS = 5  # a how-much question needs a figure of its kind in one of the top clauses (dev2: 3 of 17 answered unanswerable caught, 1 of 38 fact questions lost)
 NOW = re.compile(r"现在|目前|当前|现行|最新|新出|新出台|新发布")  # asks what holds today: a lapsed document cannot say
@@ -298,6 +299,13 @@ class ChatAnswerer:
             for f in findings:
                 for cid in f.provisions:
                     add(cid)
+            standard_docs = {c.clause_id.split("#")[0] for c in cites}
+            # the rules of the field the question is about (浙江细则, 公路指引, 外商投资法…) stand beside the standard
+            related = [h for h in self.retriever.search(q, k=5, filters=filters)
+                       if h.chunk.doc_id not in standard_docs and h.chunk.chunk_id not in seen and not h.chunk.meta.sample]
+            for h in related[:RELATED]:
+                seen.add(h.chunk.chunk_id)
+                cites.append(citation(h.chunk, best_quote(h.chunk.text, q), as_of))
             f = findings[0]
             first = cites[0] if cites else None
             basis = f"{first.label}：「{first.quote}」" if first else "、".join(f.articles)

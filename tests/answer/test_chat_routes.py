@@ -125,3 +125,12 @@ def test_document_facts_come_from_its_record_and_missing_ones_are_refused(chat):
     assert a.answerable and "国务院令第783号" in a.conclusion and a.details["metadata"] == {"文号": "国务院令第783号"}
     b = chat.ask("临港国际智能制造中心行动方案（2015-2020）是哪个单位发的文？")  # its record says 发文单位未注明
     assert not b.answerable and "没有记载发文单位" in b.answer
+
+
+def test_a_finding_is_cited_with_the_rules_of_the_field_the_question_is_about(chat):
+    a = chat.ask("公路工程施工招标，要求投标人必须在本省设立分公司才能投标，可以吗？")
+    assert a.verdict == "不能"
+    standard = {p.split("#")[0] for f in a.details["findings"] for p in f["provisions"]}
+    others = [c for c in a.citations if c.clause_id.split("#")[0] not in standard]
+    assert 1 <= len(others) <= 2 and not any(c.sample for c in others), [c.clause_id for c in a.citations]
+    assert any(c.clause_id.startswith("highway-project-bidding-docs-fair-competition-guideline-2025#") for c in others)
