@@ -37,7 +37,7 @@ FEATURES = (
     "length",  # log of the clause length
     "in_force",  # the document is in force today
     "sample",  # a 示例 document written for the demo, and the question does not name its place
-    "catalog",  # a catalogue / list (long runs of entries)
+    "catalog",  # a catalogue / list (long runs of entries), and the question is not about one
 )
 
 _TITLE_NOISE = re.compile(r"^中华人民共和国|（[^）]*）$|\([^)]*\)$|[《》“”\"\s]")
@@ -45,6 +45,9 @@ _TITLE_NOISE = re.compile(r"^中华人民共和国|（[^）]*）$|\([^)]*\)$|[�
 
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+LIST_WORDS = re.compile(r"目录|清单|鼓励外商投资|鼓励类|限制类|淘汰类|禁止(?:投资|准入)|许可准入")
 
 
 @lru_cache(maxsize=4096)
@@ -107,6 +110,7 @@ def feature_matrix(query: str, ids: list[str], retriever, lexical: dict[str, flo
         if cid in dense:
             doc_d[c.doc_id] = max(doc_d.get(c.doc_id, -1.0), dense[cid])
     tokens = retriever.token_sets
+    asks_list = bool(LIST_WORDS.search(query))  # the question is about a catalogue or a list itself
     for i, (cid, c) in enumerate(zip(ids, chunks)):
         m = c.meta
         core = title_core(c.title)
@@ -127,7 +131,7 @@ def feature_matrix(query: str, ids: list[str], retriever, lexical: dict[str, flo
             math.log(1 + len(c.text)) / 10,
             float(m.status() == "in_force"),
             float(bool(m.sample) and not named),
-            float(m.kind in ("catalog", "negative_list")),
+            float(m.kind in ("catalog", "negative_list") and not asks_list),
         )
     return x
 
