@@ -237,7 +237,9 @@ def _once(values) -> tuple:
 
 def merged_articles(findings: list[Finding]) -> tuple[str, ...]:
     """Every 条/项 of the findings on one clause, once, the most severe finding's first."""
-    return _once(a for f in _by_severity(findings) for a in f.articles)
+    names = _once(a for f in _by_severity(findings) for a in f.articles)
+    # an article is not listed beside one of its own items (第十五条 with 第十五条第三项)
+    return tuple(a for a in names if not any(b != a and b.startswith(a) and b[len(a):].startswith("第") for b in names))
 
 
 def merge(findings: list[Finding], **extra) -> Finding:

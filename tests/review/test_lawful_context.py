@@ -62,3 +62,12 @@ def test_a_rule_carried_out_under_must_be_named_right_after_the_verb():
 
 def patterns_flag(text: str) -> bool:
     return bool(Detector(model=None).review_clause(DraftClause(1, "x", text)))
+
+
+def test_an_article_is_not_listed_beside_its_own_item():
+    from assistant.review.detect import merged_articles
+
+    text = "第二条 投标人须在本市设立分支机构，否则不得参与投标。服务网点设在本县境内的得3分。"
+    fs = Detector(model=None).review_clause(DraftClause(1, "x", text))
+    assert fs and "公平竞争审查条例实施办法第十五条第三项" in fs[0].articles
+    assert "公平竞争审查条例实施办法第十五条" not in fs[0].articles and merged_articles(fs) == fs[0].articles
