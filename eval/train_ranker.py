@@ -102,17 +102,11 @@ def r_at(rows, scorer) -> dict:
     return mean(res)
 
 
-# features no training set can teach (none so far); their weights are held at zero
-UNTAUGHT: tuple[str, ...] = ()
-
-
 def fit(rows, c: float = 1.0) -> LinearRanker:
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
     x = np.vstack([r[2] for r in rows])
-    if UNTAUGHT:
-        x[:, [FEATURES.index(f) for f in UNTAUGHT]] = 0.0
     y = np.concatenate([r[3] for r in rows])
     # each question weighs the same, however many candidates it has; positives and negatives balanced
     w = np.concatenate([np.where(r[3] > 0, 0.5 / max(1, r[3].sum()), 0.5 / max(1, (r[3] == 0).sum())) for r in rows])

@@ -49,14 +49,6 @@ def prefer_named(question: str, hits):
     return sorted(hits, key=lambda h: not named(h)) if any(named(h) for h in hits) else hits
 
 
-def _held(title: str, titles) -> bool:
-    """A title the question names is one of the KB's documents: equal cores, or one core containing the other."""
-    from ..retrieve.ranker import title_core
-
-    core = title_core(title)
-    return any(core and (core == (c := title_core(t)) or (len(core) >= 4 and core in c) or (len(c) >= 4 and c in core)) for t in titles)
-
-
 def _years_fit(question: str, hits) -> bool:
     """Every year the question names is one its documents speak of: in the text or title, or inside the validity."""
     for y in YEAR.findall(question):
@@ -104,10 +96,22 @@ class ChatAnswerer:
 
     def _docs(self) -> dict:
         """doc id → its metadata, once per index snapshot."""
+        self._refresh_docs()
+        return self._doc_meta
+
+    def _titles(self) -> dict:
+        """title → the document's first clause (its record: 文号, issuer, dates), once per index snapshot."""
+        self._refresh_docs()
+        return self._by_title
+
+    def _refresh_docs(self) -> None:
         if getattr(self, "_docs_snap", None) != self.retriever._snapshot:
             self._doc_meta = {c.doc_id: c.meta for c in self.retriever.chunks}
+            self._by_title = {}
+            for c in self.retriever.chunks:
+                self._by_title.setdefault(c.title, c)
+            self._numbers = {c.doc_number for c in self.retriever.chunks if c.doc_number}
             self._docs_snap = self.retriever._snapshot
-        return self._doc_meta
 
     def _clause_citation(self, clause_id: str, as_of: date | None, question: str = "", whole: bool = False):
         from ..retrieve.hybrid import article_id
@@ -133,16 +137,15 @@ class ChatAnswerer:
         for w in _pos().cut(question):
             if w.flag == "ns" and len(w.word) >= 2 and w.word not in kb and w.word[:-1] not in kb:
                 return f"知识库中没有关于“{w.word}”的文件"
-        titles = {c.title for c in self.retriever.chunks}
+        titles = self._titles()
         for t in TITLE.findall(question):
-            if not _held(t, titles):  # named but not held (a document the KB only mentions is not held either)
+            if not held(t, titles, loose=False):  # named but not held (a document the KB only mentions is not held either)
                 return f"知识库中没有《{t}》"
         for t in named_documents(question):  # named without 《》
             if not held(t, titles):
                 return f"知识库中没有《{t}》"
-        numbers = {c.doc_number for c in self.retriever.chunks if c.doc_number}
         for n in doc_numbers(question):
-            if not any(n in x or x in n for x in numbers):
+            if not any(n in x or x in n for x in self._numbers):
                 return f"知识库中没有文号为{n}的文件"
         return None
 
@@ -216,11 +219,11 @@ class ChatAnswerer:
     def _metadata(self, q: str, fields: list[tuple[str, str]], filters: Filters) -> Answer | None:
         """文号 / 发文单位 / 印发日期 of a document the question names, from the document's record; a fact the record
         lacks is refused, never guessed from a clause."""
-        titles = sorted({c.title for c in self.retriever.chunks})
-        title = best_title(q, titles)
+        titles = self._titles()
+        title = best_title(q, sorted(titles))
         if title is None:
             return None
-        chunk = next(c for c in self.retriever.chunks if c.title == title)
+        chunk = titles[title]
         m = chunk.meta
         values = {"doc_number": chunk.doc_number, "issuer": m.issuer, "published": m.published}
         values = {k: v for k, v in values.items() if v and not UNKNOWN.search(str(v))}  # 「（发文单位未注明）」 is no value
@@ -238,8 +241,8 @@ class ChatAnswerer:
                       details={"metadata": dict(known), "missing": missing})
 
     def _lapsed_named(self, q: str, filters: Filters) -> Answer | None:
-        """The question names a place (柳河, 临港 …) whose documents in the KB are all out of force on the date: answer
-        from those documents, opening with their status and dates — never as 现行依据."""
+        """The question names a place (柳河, 临港 …) and the place's clause that answers it best is out of force on the
+        date: answer from the place's documents, opening with their status and dates — never as 现行依据."""
         from ..vocab.regions import place_names as places
 
         as_of = filters.as_of
@@ -333,19 +336,17 @@ class ChatAnswerer:
                                                  "stated": value, "clause_id": h.chunk.chunk_id}}
         else:
             lawful = [s for s in standards() if any(p.search(measure) for p in s.patterns) and any(u.search(measure) for u in s.unless)]
-            if lawful:
+            hits = self.retriever.search(q, k=8, filters=filters)
+            ev = verdict_evidence(q, hits, self.retriever, getattr(self.detector, "model", None))
+            vm = None if lawful else load_verdict_model()
+            p = vm.probability(q, ev) if vm is not None else None
+            if lawful:  # the measure reads as a standard's lawful look-alike
                 for cid in lawful[0].clause_ids:
                     add(cid)
                 verdict = "可以"
                 conclusion = (f"可以。按所述方式（{measure}）不属于公平竞争审查标准禁止的情形；"
                               f"所依据的是{cites[0].label if cites else '、'.join(lawful[0].articles)}的除外表述。")
-            hits = self.retriever.search(q, k=8, filters=filters)
-            ev = verdict_evidence(q, hits, self.retriever, getattr(self.detector, "model", None))
-            vm = load_verdict_model()
-            p = vm.probability(q, ev) if vm is not None and not lawful else None
-            if lawful:
-                pass
-            elif p is not None and p >= vm.threshold and ev.prohibiting_id is not None:
+            elif vm is not None and p is not None and p >= vm.threshold and ev.prohibiting_id is not None:
                 h = next(h for h in hits if h.chunk.chunk_id == ev.prohibiting_id)
                 c = citation(h.chunk, prohibition_quote(h.chunk.text, measure), as_of)
                 seen.add(c.clause_id)

@@ -56,12 +56,20 @@ def _bigrams(text: str) -> set[str]:
     return {t[i: i + 2] for i in range(len(t) - 1)}
 
 
-def held(name: str, titles) -> bool:
-    """Most of the name's bigrams occur in one held title."""
+def held(name: str, titles, loose: bool = True) -> bool:
+    """A held title: equal title cores, or one core containing the other (a name in 《》 must match so); a name
+    written without brackets (`loose`) also when most of its bigrams occur in one held title."""
+    from ..retrieve.ranker import title_core
+
+    core = title_core(name)
+    for t in titles:
+        c = title_core(t)
+        if core and (core == c or (len(core) >= 4 and core in c) or (len(c) >= 4 and c in core)):
+            return True
     grams = _bigrams(name)
     if not grams:
         return True
-    return any(len(grams & _bigrams(t)) / len(grams) >= HELD_SHARE for t in titles)
+    return loose and any(len(grams & _bigrams(t)) / len(grams) >= HELD_SHARE for t in titles)
 
 
 # a question about the document itself: its 文号, who issued it, when it was issued (not when it takes effect: the text says)

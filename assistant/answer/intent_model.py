@@ -23,13 +23,13 @@ CLASSES = ("compliance", "incentive", "fact")
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 
 
-def grams(text: str) -> Counter:
+def grams(text: str, dim: int = DIM) -> Counter:
     """The review model's hashed character 1–3-grams, whitespace removed first and digits then folded to one symbol
     (amounts differ, their role does not)."""
     from ..review.model import _KEEP
     from ..review.model import grams as hashed
 
-    return hashed(_NUM.sub("0", _KEEP.sub("", text)), DIM)
+    return hashed(_NUM.sub("0", _KEEP.sub("", text)), dim)
 
 
 def vectorise(texts: list[str]):

@@ -69,18 +69,12 @@ def evidence(question: str, hits, retriever, review_model) -> Evidence:
     return Evidence(score, neg, pos, neg_id)
 
 
-def grams(text: str):
-    from .intent_model import _NUM
-    from ..review.model import _KEEP
-    from ..review.model import grams as hashed
-
-    return hashed(_NUM.sub("0", _KEEP.sub("", text)), DIM)
-
-
 def row(question: str, ev: Evidence) -> np.ndarray:
+    from .intent_model import grams  # the router's n-grams, in fewer buckets
+
     x = np.zeros(6 + DIM)
     x[:6] = ev.vector()
-    for b in grams(question):
+    for b in grams(question, DIM):
         x[6 + b] = GRAM_WEIGHT
     return x
 

@@ -116,6 +116,7 @@ def feature_matrix(query: str, ids: list[str], retriever, lexical: dict[str, flo
         core = title_core(c.title)
         tb = _bigrams(core)
         ctoks = tokens[retriever.by_id[cid]]
+        named = float(any(p in query for p in places(m.region)))
         x[i] = (
             lexical.get(cid, 0.0) / b_best,
             1 / math.log2(1 + b_rank[cid]) if cid in b_rank else 0.0,
@@ -123,7 +124,7 @@ def feature_matrix(query: str, ids: list[str], retriever, lexical: dict[str, flo
             1 / math.log2(1 + d_rank[cid]) if cid in d_rank else 0.0,
             heading[i] / h_best,
             len(tb & q_bigrams) / len(tb) if tb else 0.0,
-            named := float(any(p in query for p in places(m.region))),
+            named,
             doc_b.get(c.doc_id, 0.0),
             (doc_d[c.doc_id] - d_best) if c.doc_id in doc_d else -1.0,
             sum(w for t, w in idf.items() if t in ctoks) / q_weight,
